@@ -1,0 +1,49 @@
+namespace KernelForge.Core;
+
+/// <summary>
+/// Outcome of evaluating one candidate: how far it got, why it stopped, what each check saw, and its timings
+/// beside the reference's, measured in the same session on the same GPU.
+/// </summary>
+/// <remarks>
+/// <see cref="CandidateTiming"/> is set only when every check passed: correctness gates timing.
+/// Speedup is the reference median divided by the candidate median.
+/// </remarks>
+public sealed record EvaluationResult(
+    Candidate Candidate,
+    ProblemInfo? Problem,
+    PrecisionPolicy Precision,
+    EvaluationStage ReachedStage,
+    FailureKind? Failure,
+    string? FailureMessage,
+    CompileResult? Compile,
+    IReadOnlyList<InputSetCheck> Checks,
+    TimingSummary? CandidateTiming,
+    TimingSummary? EagerTiming,
+    TimingSummary? CompiledTiming,
+    EnvironmentInfo? Environment,
+    IReadOnlyList<string> Warnings,
+    DateTimeOffset FinishedAt)
+{
+    public bool Accepted => Failure is null && CandidateTiming is not null;
+
+    public double? SpeedupOverEager => Ratio(EagerTiming, CandidateTiming);
+
+    public double? SpeedupOverCompiled => Ratio(CompiledTiming, CandidateTiming);
+
+    /// <summary>Memory floor: bytes that must move divided by the measured peak bandwidth, in microseconds.</summary>
+    public double? MemoryFloorMicroseconds =>
+        Problem is { BytesMoved: > 0 } problem && Environment?.MeasuredPeakBandwidthBytesPerSecond is { } bandwidth and > 0
+            ? problem.BytesMoved / bandwidth * 1e6
+            : null;
+
+    /// <summary>Floor time over candidate median: 1.0 means the kernel moves its bytes at peak bandwidth.</summary>
+    public double? FractionOfFloor =>
+        MemoryFloorMicroseconds is { } floor && CandidateTiming is { MedianMicroseconds: > 0 } timing
+            ? floor / timing.MedianMicroseconds
+            : null;
+
+    private static double? Ratio(TimingSummary? reference, TimingSummary? candidate) =>
+        reference is not null && candidate is { MedianMicroseconds: > 0 }
+            ? reference.MedianMicroseconds / candidate.MedianMicroseconds
+            : null;
+}

@@ -1,0 +1,46 @@
+namespace KernelForge.Core;
+
+/// <summary>
+/// Why a candidate was rejected. An open set: the worker and the runner report kinds as strings, and a
+/// newer one may report kinds this build does not know, so this is a string-backed value rather than an enum.
+/// </summary>
+public readonly record struct FailureKind(string Value)
+{
+    /// <summary>nvcc failed, or the source has no <c>kforge_entry</c>.</summary>
+    public static FailureKind CompileError { get; } = new("compile_error");
+
+    /// <summary>The compiler ran past its deadline.</summary>
+    public static FailureKind CompileTimeout { get; } = new("compile_timeout");
+
+    /// <summary>The library could not be loaded or has no entry point.</summary>
+    public static FailureKind LoadError { get; } = new("load_error");
+
+    /// <summary>The entry point returned non-zero or a CUDA error was raised during the call.</summary>
+    public static FailureKind RuntimeError { get; } = new("runtime_error");
+
+    /// <summary>Some output elements still hold the poison pattern the harness wrote before the call.</summary>
+    public static FailureKind UnwrittenOutput { get; } = new("unwritten_output");
+
+    /// <summary>An output holds NaN or infinity where the reference does not.</summary>
+    public static FailureKind NonFiniteOutput { get; } = new("non_finite_output");
+
+    /// <summary>An output differs from the float64 reference by more than the precision policy allows.</summary>
+    public static FailureKind WrongResult { get; } = new("wrong_result");
+
+    /// <summary>An input buffer changed during the call.</summary>
+    public static FailureKind InputModified { get; } = new("input_modified");
+
+    /// <summary>A guard region next to a buffer changed: the kernel wrote out of bounds.</summary>
+    public static FailureKind OutOfBoundsWrite { get; } = new("out_of_bounds_write");
+
+    /// <summary>The call ran past its deadline; the runner was killed.</summary>
+    public static FailureKind Timeout { get; } = new("timeout");
+
+    /// <summary>The runner process died during the call (segfault, abort, sticky CUDA error).</summary>
+    public static FailureKind RunnerCrashed { get; } = new("runner_crashed");
+
+    /// <summary>The measured time is below the physical floor, so the measurement cannot be right.</summary>
+    public static FailureKind ImplausibleTime { get; } = new("implausible_time");
+
+    public override string ToString() => Value;
+}

@@ -1,0 +1,16 @@
+namespace KernelForge.Core;
+
+/// <summary>A problem as the reference worker loaded it: its tensors, outputs, seeds and the bytes that must move.</summary>
+/// <remarks>
+/// <see cref="Tensors"/> is the ABI's input order: the values of <c>get_inputs()</c>, then the model's parameters,
+/// then its buffers. <see cref="BytesMoved"/> counts every input, parameter and output once: the memory floor's numerator.
+/// </remarks>
+public sealed record ProblemInfo(
+    string Path,
+    string Name,
+    string Hash,
+    IReadOnlyList<TensorSpec> Tensors,
+    IReadOnlyList<TensorSpec> Outputs,
+    IReadOnlyList<long> Seeds,
+    long BytesMoved,
+    IReadOnlyList<string> Warnings);
