@@ -68,7 +68,7 @@ struct kf_context {
     KF_EXTERN_C __attribute__((visibility("default"))) int kforge_entry
 
 // Number of elements of a tensor.
-static inline int64_t kf_numel(const kf_tensor* t) {
+static inline __attribute__((unused)) int64_t kf_numel(const kf_tensor* t) {
     int64_t n = 1;
     for (int i = 0; i < t->ndim; ++i) n *= t->shape[i];
     return n;
