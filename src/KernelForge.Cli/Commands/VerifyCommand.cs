@@ -1,0 +1,82 @@
+using System.CommandLine;
+using KernelForge.Core;
+using Spectre.Console;
+
+namespace KernelForge.Cli.Commands;
+
+/// <summary><c>kforge verify --problem P --kernel K</c>: compiles, checks and times candidates against a problem's reference.</summary>
+internal sealed class VerifyCommand : Command
+{
+    private static readonly Option<FileInfo> ProblemOption = new("--problem", "-p")
+    {
+        Description = "The problem: a KernelBench-format .py (class Model, get_inputs, get_init_inputs).",
+        Required = true,
+    };
+
+    private static readonly Option<FileInfo[]> KernelOption = new("--kernel", "-k")
+    {
+        Description = "Candidate source(s): a KernelForge ABI .cu (see abi/README.md). Repeat to verify a batch; the batch compiles in parallel.",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Print one JSON document instead of tables (a {\"results\": [...]} document for a batch).",
+    };
+
+    private static readonly Option<FileInfo> ArchiveOption = new("--archive")
+    {
+        Description = "SQLite archive every evaluation is appended to.",
+        DefaultValueFactory = _ => new FileInfo("kforge.db"),
+    };
+
+    private static readonly Option<PrecisionPolicy> PrecisionOption = new("--precision")
+    {
+        Description = "How close to float64 outputs must be: Strict (≤ 10× eager float32's own error), Tf32 (1e-3), KernelBench (1e-2).",
+        DefaultValueFactory = _ => PrecisionPolicy.Strict,
+    };
+
+    private static readonly Option<int> DeviceOption = new("--device")
+    {
+        Description = "CUDA device ordinal to evaluate on.",
+        DefaultValueFactory = _ => 0,
+    };
+
+    private static readonly Option<int> InputSetsOption = new("--input-sets")
+    {
+        Description = "Independent input sets (seeds) every candidate must pass; at least 3.",
+        DefaultValueFactory = _ => 3,
+    };
+
+    public VerifyCommand(IAnsiConsole console)
+        : base("verify", "Compile, check and time candidate kernels against a problem's PyTorch reference.")
+    {
+        Options.Add(ProblemOption);
+        Options.Add(KernelOption);
+        Options.Add(JsonOption);
+        Options.Add(ArchiveOption);
+        Options.Add(PrecisionOption);
+        Options.Add(DeviceOption);
+        Options.Add(InputSetsOption);
+        InputSetsOption.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 3)
+            {
+                result.AddError("--input-sets must be at least 3: fewer independent inputs let constant or cached outputs pass.");
+            }
+        });
+        SetAction((parseResult, cancellationToken) =>
+        {
+            var settings = new VerifySettings(
+                parseResult.GetRequiredValue(ProblemOption),
+                parseResult.GetRequiredValue(KernelOption),
+                parseResult.GetValue(JsonOption),
+                parseResult.GetRequiredValue(ArchiveOption),
+                parseResult.GetValue(PrecisionOption),
+                parseResult.GetValue(DeviceOption),
+                parseResult.GetValue(InputSetsOption));
+            return new VerifyWorkflow(console).RunAsync(settings, cancellationToken);
+        });
+    }
+}

@@ -1,0 +1,17 @@
+namespace KernelForge.Cli;
+
+/// <summary>Process exit codes, one meaning each; scripts and CI rely on them.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The candidate was accepted (or the command succeeded).</summary>
+    public const int Success = 0;
+
+    /// <summary>The candidate was rejected; the report says why.</summary>
+    public const int Rejected = 1;
+
+    /// <summary>Bad usage or a broken environment (no GPU, no nvcc, no torch, unwritable archive, malformed problem).</summary>
+    public const int UsageOrEnvironment = 2;
+
+    /// <summary>Interrupted by Ctrl+C.</summary>
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using KernelForge.Archive;
+using KernelForge.Cli.Rendering;
+using KernelForge.Core;
+using KernelForge.Evaluation.Pipeline;
+using Spectre.Console;
+
+namespace KernelForge.Cli;
+
+/// <summary>
+/// <c>kforge verify</c> end to end: checks the machine, opens the archive, starts an evaluation session, evaluates
+/// each candidate (the batch compiles in parallel), appends every result, and renders the verdicts.
+/// </summary>
+internal sealed class VerifyWorkflow(IAnsiConsole console)
+{
+    public async Task<int> RunAsync(VerifySettings settings, CancellationToken cancellationToken)
+    {
+        if (ValidateInputs(settings) is { } inputProblem)
+        {
+            return Fail(inputProblem);
+        }
+
+        try
+        {
+            var host = await KforgeHost.CreateAsync(cancellationToken);
+            await using var archive = await SqliteArchive.OpenAsync(settings.Archive.FullName, cancellationToken);
+            var candidates = settings.Kernels.Select(kernel => new Candidate(File.ReadAllText(kernel.FullName), CandidateFormat.Abi, "file:" + kernel.FullName)).ToList();
+            var started = TimeProvider.System.GetTimestamp();
+            await using var session = await EvaluationSession.StartAsync(
+                host.SessionOptions(settings.InputSets, settings.Device, StderrSink(settings)), ProgressSink(settings), cancellationToken: cancellationToken);
+
+            // Fill the compile pool with the whole batch at once; each evaluation then finds its build in flight or cached.
+            var prefetch = candidates.Select(candidate => session.CompilePool.CompileAsync(candidate.Source, cancellationToken)).ToList();
+            var results = new List<EvaluationResult>();
+            foreach (var candidate in candidates)
+            {
+                var request = new EvaluationRequest(settings.Problem.FullName, candidate, settings.Precision, TimingOptions.Default, settings.InputSets);
+                var result = await session.EvaluateAsync(request, cancellationToken);
+                result = result with { Problem = result.Problem is { } problem ? problem with { Path = settings.Problem.ToString() } : null };
+                await archive.AppendAsync(result, KforgeVersion.Current, cancellationToken);
+                results.Add(result);
+                if (!settings.Json)
+                {
+                    if (candidates.Count > 1)
+                    {
+                        console.Write(new Rule(Markup.Escape(candidate.Origin)));
+                    }
+
+                    VerifyReportRenderer.Render(console, result);
+                }
+            }
+
+            await Task.WhenAll(prefetch);
+            var wallSeconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+            if (settings.Json)
+            {
+                console.Profile.Out.Writer.WriteLine(results.Count == 1 ? VerifyJsonWriter.Write(results[0]) : BatchJson(results, wallSeconds));
+            }
+            else if (results.Count > 1)
+            {
+                console.MarkupLineInterpolated($"[bold]{results.Count(r => r.Accepted)} of {results.Count} accepted[/] in {Format.Seconds(wallSeconds)} ({Format.Integer((long)(results.Count / wallSeconds * 3600))} candidates/hour)");
+            }
+
+            return results.All(r => r.Accepted) ? ExitCodes.Success : ExitCodes.Rejected;
+        }
+        catch (EnvironmentException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (ProblemException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (ArchiveUnavailableException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Fail("interrupted; evaluations finished so far are in the archive.", ExitCodes.Cancelled);
+        }
+    }
+
+    private static string? ValidateInputs(VerifySettings settings)
+    {
+        if (!settings.Problem.Exists)
+        {
+            return $"problem file '{settings.Problem}' does not exist; pass the path of a KernelBench-format .py (see problems/).";
+        }
+
+        if (!settings.Problem.Extension.Equals(".py", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"problem file '{settings.Problem}' is not a .py; a problem is a Python file with class Model, get_inputs() and get_init_inputs().";
+        }
+
+        foreach (var kernel in settings.Kernels)
+        {
+            if (!kernel.Exists)
+            {
+                return $"kernel file '{kernel}' does not exist; pass the path of a KernelForge ABI .cu (see examples/).";
+            }
+
+            if (!kernel.Extension.Equals(".cu", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"kernel file '{kernel}' is not a .cu: only KernelForge ABI candidates are supported so far (torch-extension candidates are not implemented yet); see abi/README.md.";
+            }
+        }
+
+        return null;
+    }
+
+    private static string BatchJson(List<EvaluationResult> results, double wallSeconds) => new JsonObject
+    {
+        ["schema_version"] = VerifyJsonWriter.SchemaVersion,
+        ["results"] = new JsonArray([.. results.Select(result => (JsonNode)VerifyJsonWriter.ToJson(result))]),
+        ["accepted"] = results.Count(r => r.Accepted),
+        ["wall_seconds"] = wallSeconds,
+        ["candidates_per_hour"] = results.Count / wallSeconds * 3600,
+    }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
+    // Progress goes to stderr, and only to a terminal: redirected output and --json stay clean. KFORGE_VERBOSE=1 forces it,
+    // with the child processes' own stderr.
+    private static Progress<string>? ProgressSink(VerifySettings settings) =>
+        Verbose || (!Console.IsErrorRedirected && !settings.Json) ? new Progress<string>(message => Console.Error.WriteLine("kforge: " + message + "...")) : null;
+
+    private static Action<string>? StderrSink(VerifySettings settings) => Verbose ? line => Console.Error.WriteLine("  | " + line) : null;
+
+    private static bool Verbose => Environment.GetEnvironmentVariable("KFORGE_VERBOSE") == "1";
+
+    private static int Fail(string message, int exitCode = ExitCodes.UsageOrEnvironment)
+    {
+        Console.Error.WriteLine("kforge: " + message);
+        return exitCode;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text;
+using KernelForge.Core;
+
+namespace KernelForge.Evaluation.Compilation;
+
+/// <summary>Builds one candidate source into a shared library with nvcc, and checks that it exports the ABI entry point.</summary>
+/// <remarks>
+/// Command line: <c>nvcc -O3 -lineinfo -gencode=… -Xcompiler -fPIC -shared -cudart shared -Xptxas -v -I &lt;abi&gt;
+/// [-ccbin X] [-Xlinker -rpath,&lt;cudalib&gt;] [extra flags] -o &lt;out&gt;/kernel.so kernel.cu</c>, run in a fresh temporary
+/// folder that is deleted afterwards, so diagnostics read <c>kernel.cu(12): error: …</c>. The headers of
+/// <see cref="NvccOptions.IncludeDirectory"/> are read once, at construction, and every build includes that snapshot
+/// (copied into its folder), so a cache key always describes what was built; restart after editing kforge_abi.h.
+/// Thread-safe: every call works in its own folders. Caching and parallelism live in <see cref="CompilePool"/>.
+/// </remarks>
+public sealed class NvccCompiler : IKernelCompiler
+{
+    public const string SourceFileName = "kernel.cu";
+
+    /// <summary>The symbol <c>KFORGE_ENTRY</c> defines (<c>KFORGE_ENTRY_NAME</c> in kforge_abi.h).</summary>
+    public const string EntryPointName = "kforge_entry";
+
+    /// <summary>The failure log line for a library without the entry point.</summary>
+    public const string MissingEntryPointMessage =
+        "no kforge_entry exported; define it with KFORGE_ENTRY(...) from kforge_abi.h (an extern \"C\" function with default visibility).";
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly string[] HeaderPatterns = ["*.h", "*.cuh", "*.hpp"];
+
+    private readonly TimeProvider _timeProvider;
+    private readonly KeyValuePair<string, string>[] _headers;
+    private readonly string _headerContent;
+
+    /// <summary>A compiler for <paramref name="options"/>, whose nvcc reported <paramref name="nvccVersionText"/> (see <see cref="NvccInstallation.VersionText"/>).</summary>
+    /// <exception cref="ArgumentException">The options are invalid (for example <c>-G</c> among the extra flags); the message says how to fix them.</exception>
+    public NvccCompiler(NvccOptions options, string nvccVersionText, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(nvccVersionText);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid nvcc options:" + string.Concat(errors.Select(e => "\n  - " + e)), nameof(options));
+        }
+
+        Options = options;
+        NvccVersionText = nvccVersionText;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _headers = ReadHeaders(options.IncludeDirectory);
+        _headerContent = string.Concat(_headers.Select(h => h.Key + "\0" + h.Value + "\0"));
+    }
+
+    public NvccOptions Options { get; }
+
+    /// <summary>The <c>nvcc --version</c> output this compiler's cache keys include.</summary>
+    public string NvccVersionText { get; }
+
+    /// <summary>Validates <paramref name="options"/> and asks their nvcc for its version.</summary>
+    public static async Task<NvccCompiler> CreateAsync(NvccOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var version = await NvccLocator.QueryVersionAsync(options.NvccPath, cancellationToken);
+        return new NvccCompiler(options, version, timeProvider);
+    }
+
+    /// <summary>The nvcc arguments that build <paramref name="sourcePath"/> into <paramref name="outputPath"/>.</summary>
+    public IReadOnlyList<string> BuildArguments(string sourcePath, string outputPath, string includeDirectory)
+    {
+        List<string> arguments =
+        [
+            "-O3",
+            "-lineinfo",
+            Options.GencodeFlag,
+            "-Xcompiler", "-fPIC",
+            "-shared",
+            "-cudart", "shared",
+            "-Xptxas", "-v",
+            "-I", includeDirectory,
+        ];
+        if (Options.HostCompiler is { } hostCompiler)
+        {
+            arguments.AddRange(["-ccbin", hostCompiler]);
+        }
+
+        if (Options.CudaLibraryDirectory is { } libraryDirectory)
+        {
+            arguments.AddRange(["-Xlinker", "-rpath," + libraryDirectory]);
+        }
+
+        arguments.AddRange(Options.ExtraFlags);
+        arguments.AddRange(["-o", outputPath, sourcePath]);
+        return arguments;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The command line enters with the source, output and include paths replaced by placeholders; the headers in
+    /// the include folder enter by content. So moving the checkout keeps the cache, editing kforge_abi.h does not.
+    /// </remarks>
+    public string ComputeCacheKey(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var commandLine = string.Join('\n', BuildArguments("<source>", "<output>", "<include>"));
+        return CompileCache.ComputeKey(source, commandLine, NvccVersionText, _headerContent);
+    }
+
+    /// <inheritdoc />
+    public async Task<CompileResult> CompileAsync(string source, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        Directory.CreateDirectory(outputDirectory);
+        var work = Directory.CreateTempSubdirectory("kforge-nvcc-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(work.FullName, SourceFileName), source, Utf8, cancellationToken);
+            var include = work.CreateSubdirectory("include").FullName;
+            foreach (var (name, content) in _headers)
+            {
+                await File.WriteAllTextAsync(Path.Combine(include, name), content, Utf8, cancellationToken);
+            }
+
+            var library = Path.GetFullPath(Path.Combine(outputDirectory, CompileCache.LibraryFileName));
+            var arguments = BuildArguments(SourceFileName, library, include);
+
+            var start = _timeProvider.GetTimestamp();
+            var run = await ToolProcess.RunAsync(Options.NvccPath, arguments, work.FullName, Options.Timeout, _timeProvider, cancellationToken);
+            var seconds = _timeProvider.GetElapsedTime(start).TotalSeconds;
+
+            if (run.TimedOut)
+            {
+                return CompileResult.Failed(
+                    FailureKind.CompileTimeout,
+                    seconds,
+                    run.Output + string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"nvcc ran past its {Options.Timeout.TotalSeconds:0.###} s deadline and was killed; simplify the source (deep template instantiation, huge unrolled loops) or raise NvccOptions.Timeout.\n"));
+            }
+
+            if (run.ExitCode != 0)
+            {
+                return CompileResult.Failed(
+                    FailureKind.CompileError,
+                    seconds,
+                    run.Output + string.Create(CultureInfo.InvariantCulture, $"nvcc exited with code {run.ExitCode}.\n"));
+            }
+
+            if (!File.Exists(library))
+            {
+                return CompileResult.Failed(FailureKind.CompileError, seconds, run.Output + "nvcc reported success but wrote no library.\n");
+            }
+
+            var failure = await CheckEntryPointAsync(library, cancellationToken);
+            if (failure is not null)
+            {
+                File.Delete(library);
+                return CompileResult.Failed(FailureKind.CompileError, seconds, run.Output + failure + "\n");
+            }
+
+            return CompileResult.Success(library, seconds, cacheHit: false, run.Output, PtxasReport.Parse(run.Output));
+        }
+        finally
+        {
+            TryDelete(work);
+        }
+    }
+
+    private static async Task<string?> CheckEntryPointAsync(string library, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var exported = await ElfSymbols.ReadExportedNamesAsync(library, cancellationToken);
+            return exported.Contains(EntryPointName, StringComparer.Ordinal) ? null : MissingEntryPointMessage;
+        }
+        catch (InvalidDataException ex)
+        {
+            return "the built library could not be read as ELF64: " + ex.Message;
+        }
+    }
+
+    private static KeyValuePair<string, string>[] ReadHeaders(string includeDirectory) =>
+        HeaderPatterns
+            .SelectMany(pattern => Directory.EnumerateFiles(includeDirectory, pattern))
+            .Order(StringComparer.Ordinal)
+            .Select(path => KeyValuePair.Create(Path.GetFileName(path), File.ReadAllText(path)))
+            .ToArray();
+
+    private static void TryDelete(DirectoryInfo directory)
+    {
+        try
+        {
+            directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless; the build's result is what matters.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace KernelForge.Evaluation.Runner;
+
+/// <summary>
+/// Finds and loads <c>libcudart</c> (by full path where possible) and <c>libcuda</c>, and points this assembly's
+/// P/Invokes at them.
+/// </summary>
+/// <remarks>
+/// Candidates are linked with <c>-cudart shared</c>, so their <c>DT_NEEDED</c> names the runtime by soname. The dynamic
+/// loader satisfies a <c>DT_NEEDED</c> with an already loaded library of that soname, so loading the runtime here
+/// before any candidate makes the candidate and the runner share one CUDA runtime instance (one context, one set of
+/// streams). Order: <c>$KFORGE_CUDART</c> alone when set; else <c>$CUDA_HOME/lib64</c>, <c>/usr/local/cuda/lib64</c>,
+/// then the loader's own search, each for <c>libcudart.so.13</c>, <c>.12</c>, <c>.11.0</c>, then <c>libcudart.so</c>.
+/// </remarks>
+internal static class CudaLibraryLoader
+{
+    public const string RuntimeLibraryName = "kforge-cudart";
+    public const string DriverLibraryName = "kforge-cuda";
+
+    /// <summary>glibc, by its soname: the bare name "libc" would find the linker script libc.so, which dlopen refuses.</summary>
+    public const string CLibraryName = "kforge-libc";
+
+    private static readonly string[] RuntimeFileNames = ["libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0", "libcudart.so"];
+
+    private static readonly Lazy<(nint Handle, string PathOrReason)> Runtime = new(LoadRuntime);
+    private static readonly Lazy<nint> Driver = new(() => NativeLibrary.TryLoad("libcuda.so.1", out var handle) ? handle : 0);
+    private static readonly Lazy<nint> CLibrary = new(() => NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : 0);
+    private static readonly Lock RegistrationLock = new();
+    private static bool _registered;
+
+    /// <summary>The path the runtime was loaded from, or null when it could not be loaded.</summary>
+    public static string? RuntimePath => Runtime.Value.Handle != 0 ? Runtime.Value.PathOrReason : null;
+
+    /// <summary>Loads the runtime if needed; false with a one-sentence reason when no candidate loads. Never throws.</summary>
+    public static bool TryGetRuntime(out nint handle, out string reason)
+    {
+        var (loaded, pathOrReason) = Runtime.Value;
+        handle = loaded;
+        reason = loaded != 0 ? string.Empty : pathOrReason;
+        return loaded != 0;
+    }
+
+    /// <summary>Makes this assembly's library names (<see cref="RuntimeLibraryName"/>, …) resolve to the libraries found here.</summary>
+    public static void EnsureRegistered()
+    {
+        lock (RegistrationLock)
+        {
+            if (!_registered)
+            {
+                NativeLibrary.SetDllImportResolver(typeof(CudaLibraryLoader).Assembly, Resolve);
+                _registered = true;
+            }
+        }
+    }
+
+    /// <summary>The paths and names to try, in order (pure, for tests).</summary>
+    internal static IReadOnlyList<string> RuntimeCandidates(string? overridePath, string? cudaHome)
+    {
+        if (!string.IsNullOrWhiteSpace(overridePath))
+        {
+            return [overridePath];
+        }
+
+        var directories = new List<string>();
+        if (!string.IsNullOrWhiteSpace(cudaHome))
+        {
+            directories.Add(Path.Combine(cudaHome, "lib64"));
+        }
+
+        if (!directories.Contains("/usr/local/cuda/lib64"))
+        {
+            directories.Add("/usr/local/cuda/lib64");
+        }
+
+        return
+        [
+            .. directories.SelectMany(directory => RuntimeFileNames.Select(name => Path.Combine(directory, name))),
+            .. RuntimeFileNames,
+        ];
+    }
+
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) => libraryName switch
+    {
+        RuntimeLibraryName => Runtime.Value.Handle,
+        DriverLibraryName => Driver.Value,
+        CLibraryName => CLibrary.Value,
+        // Zero lets the runtime's default probing handle any other library of this assembly.
+        _ => 0,
+    };
+
+    private static (nint Handle, string PathOrReason) LoadRuntime()
+    {
+        var overridePath = Environment.GetEnvironmentVariable("KFORGE_CUDART");
+        var candidates = RuntimeCandidates(overridePath, Environment.GetEnvironmentVariable("CUDA_HOME"));
+        foreach (var candidate in candidates)
+        {
+            // A full path that does not exist is skipped without asking the loader; bare names go to the loader's search.
+            if (Path.IsPathRooted(candidate) && !File.Exists(candidate))
+            {
+                continue;
+            }
+
+            if (NativeLibrary.TryLoad(candidate, out var handle))
+            {
+                return (handle, candidate);
+            }
+        }
+
+        var reason = string.IsNullOrWhiteSpace(overridePath)
+            ? "no CUDA runtime library found (looked for libcudart.so.13/.12/.11.0 in $CUDA_HOME/lib64, /usr/local/cuda/lib64 and the loader path); " +
+              "install the CUDA toolkit or set KFORGE_CUDART to the full path of libcudart.so"
+            : $"no CUDA runtime library found: KFORGE_CUDART={overridePath} could not be loaded; point it at an existing libcudart.so";
+        return (0, reason);
+    }
+}

@@ -1,0 +1,6 @@
+using KernelForge.Core;
+
+namespace KernelForge.Evaluation.Worker;
+
+/// <summary>A problem the worker has loaded: its description plus the <c>.npy</c> files of every input set (one list per seed).</summary>
+public sealed record LoadedProblem(ProblemInfo Info, IReadOnlyList<IReadOnlyList<string>> InputFiles);

@@ -1,0 +1,17 @@
+namespace KernelForge.Evaluation.Worker;
+
+/// <summary>How to start the reference worker: the Python interpreter and the folder holding the <c>kforge_worker</c> package.</summary>
+public sealed record WorkerOptions(string PythonPath, string WorkerSourceDirectory, int Device)
+{
+    /// <summary>Deadline for loading a problem: building the model, drawing inputs, float32 and float64 outputs.</summary>
+    public TimeSpan LoadDeadline { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Deadline for one reference timing; torch.compile's first call can take a minute.</summary>
+    public TimeSpan TimingDeadline { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where the child processes' stderr lines go (null: kept only as a tail for error messages).</summary>
+    public Action<string>? StderrSink { get; init; }
+
+    /// <summary>Deadline for a check and for small requests.</summary>
+    public TimeSpan RequestDeadline { get; init; } = TimeSpan.FromMinutes(2);
+}
