@@ -1,0 +1,194 @@
+"""``load_problem``: build the Reference once, draw one input set per seed, and keep float32 and float64 outputs.
+
+Only the inputs, parameters and buffers leave the process (as ``.npy`` under ``shm_dir``); the expected outputs
+stay in this process's memory, so a candidate can never read them.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from .check import OutputReference, max_abs_difference
+from .environment import require_cuda, require_torch
+from .errors import WorkerError, bad_request
+from .problem import (call_problem, execute_problem, normalize_outputs, read_problem, validate_init_inputs,
+                      validate_inputs)
+from .protocol import LoadProblemRequest, LoadProblemResponse, TensorSpec
+from .tensors import FLOATING_DTYPES, protocol_dtype, size_bytes, write_npy
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class LoadedProblem:
+    """Worker state after ``load_problem``: what ``check`` and ``time_reference`` work on."""
+
+    path: str
+    device: str
+    model: Any
+    input_sets: list[tuple[Any, ...]]  # device tensors, one tuple per seed
+    outputs: tuple[TensorSpec, ...]
+    references: list[list[OutputReference]]  # [seed][output]
+    compiled_model: Any = None
+    compile_seconds: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProblemResponse]:
+    if not request.seeds:
+        raise bad_request("load_problem needs at least one seed in \"seeds\".")
+    source = read_problem(request.problem_path)  # before torch: syntax and names are checked without it
+    torch = require_torch()
+    device = _device(torch, request.device)
+    namespace = execute_problem(source)
+    path = source.path
+    model = _build_model(torch, path, namespace, request.seeds[0], device)
+    warnings: list[str] = []
+    model64 = _float64_copy(model, warnings)
+    input_sets: list[tuple[Any, ...]] = []
+    references: list[list[OutputReference]] = []
+    input_specs: tuple[TensorSpec, ...] = ()
+    outputs: tuple[TensorSpec, ...] = ()
+    for seed in request.seeds:
+        inputs, set_specs, set_outputs, set_references = _draw_set(torch, path, namespace, seed, device, model,
+                                                                   model64, warnings)
+        if input_sets and (set_specs, set_outputs) != (input_specs, outputs):
+            raise WorkerError(
+                "problem_invalid", f"{path}: seed {seed} gave other input or output shapes or dtypes than seed "
+                                   f"{request.seeds[0]}; the ABI needs fixed shapes.", file=path)
+        input_specs, outputs = set_specs, set_outputs
+        input_sets.append(inputs)
+        references.append(set_references)
+
+    state = [(name, tensor, "parameter") for name, tensor in model.named_parameters()] + \
+            [(name, tensor, "buffer") for name, tensor in model.named_buffers()]
+    tensors = input_specs + tuple(_spec(name, tensor, role, path) for name, tensor, role in state)
+    input_files = _write_tensors(request.shm_dir, input_sets, [tensor for _, tensor, _ in state])
+    bytes_moved = sum(size_bytes(spec.shape, spec.dtype) for spec in tensors + outputs)
+    for warning in warnings:
+        log.warning("%s", warning)
+    loaded = LoadedProblem(path, str(device), model, input_sets, outputs, references, warnings=warnings)
+    response = LoadProblemResponse(
+        id=request.id, name=source.name, problem_hash=source.sha256, tensors=tensors, outputs=outputs,
+        input_files=input_files, bytes_moved=bytes_moved, warnings=tuple(warnings))
+    return loaded, response
+
+
+def _device(torch: Any, requested: int | str) -> Any:
+    """An ordinal (kforge sends 0 and sets CUDA_VISIBLE_DEVICES) or a device string, made current."""
+    text = f"cuda:{requested}" if isinstance(requested, int) else requested
+    require_cuda(torch, text)
+    try:
+        device = torch.device(text)
+    except (RuntimeError, ValueError) as error:
+        raise bad_request(f"device {requested!r} is not a torch device ({error}); send 0 or \"cuda:0\".") from None
+    if device.type == "cuda" and device.index is not None:
+        torch.cuda.set_device(device)  # events and streams in time_reference use the current device
+    return device
+
+
+def _build_model(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any) -> Any:
+    torch.manual_seed(seed)
+    init_inputs = validate_init_inputs(path, call_problem(path, "get_init_inputs()", namespace["get_init_inputs"]))
+    model = call_problem(path, "Model(*get_init_inputs())", lambda: namespace["Model"](*init_inputs))
+    if not isinstance(model, torch.nn.Module):
+        raise WorkerError("problem_invalid", f"{path}: Model is not a torch.nn.Module; subclass nn.Module.", file=path)
+    return call_problem(path, "Model.to(device)", lambda: model.to(device).eval())
+
+
+def _draw_set(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any, model: Any, model64: Any,
+              warnings: list[str]) -> tuple[tuple[Any, ...], tuple[TensorSpec, ...], tuple[TensorSpec, ...],
+                                            list[OutputReference]]:
+    """One input set from get_inputs() after manual_seed(seed), and its float32 and float64 outputs."""
+    is_tensor = lambda value: isinstance(value, torch.Tensor)  # noqa: E731
+    torch.manual_seed(seed)
+    values = validate_inputs(path, call_problem(path, "get_inputs()", namespace["get_inputs"]), is_tensor)
+    inputs = tuple(value.to(device) for value in values)
+    specs = tuple(_spec(f"input{i}", tensor, "input", path) for i, tensor in enumerate(inputs))
+    # The reference runs on copies, so the inputs written for the candidate are the ones it was given.
+    arguments = [tensor.clone() for tensor in inputs]
+    with torch.no_grad():
+        out32 = normalize_outputs(path, call_problem(path, "forward", lambda: model(*arguments)), is_tensor)
+        out64 = _float64_outputs(path, model64, inputs, out32, warnings, is_tensor)
+    for index, (given, used) in enumerate(zip(inputs, arguments)):
+        if not torch.equal(given, used):
+            _warn_once(warnings, f"forward modifies input{index} in place; candidates get the unmodified input")
+    outputs = tuple(_spec(f"output{i}", tensor, "output", path) for i, tensor in enumerate(out32))
+    return inputs, specs, outputs, [_reference(spec, a, b) for spec, a, b in zip(outputs, out32, out64)]
+
+
+def _write_tensors(shm_dir: str, input_sets: list[tuple[Any, ...]], state: list[Any]) -> tuple[tuple[str, ...], ...]:
+    """Inputs as shm_dir/set{k}/input{i}.npy, parameters and buffers once as shm_dir/params/{tensor index}.npy."""
+    first_state_index = len(input_sets[0])
+    state_paths = []
+    for offset, tensor in enumerate(state):
+        state_path = os.path.join(shm_dir, "params", f"{first_state_index + offset}.npy")
+        write_npy(state_path, tensor)
+        state_paths.append(state_path)
+    input_files = []
+    for set_index, inputs in enumerate(input_sets):
+        paths = [os.path.join(shm_dir, f"set{set_index}", f"input{i}.npy") for i in range(len(inputs))]
+        for input_path, tensor in zip(paths, inputs):
+            write_npy(input_path, tensor)
+        input_files.append(tuple(paths + state_paths))
+    return tuple(input_files)
+
+
+def _warn_once(warnings: list[str], message: str) -> None:
+    if message not in warnings:
+        warnings.append(message)
+
+
+def _spec(name: str, tensor: Any, role: str, path: str) -> TensorSpec:
+    what = f"{path}: {role} {name}"
+    return TensorSpec(name=name, shape=tuple(int(extent) for extent in tensor.shape),
+                      dtype=protocol_dtype(tensor.dtype, what), role=role)
+
+
+def _float64_copy(model: Any, warnings: list[str]) -> Any:
+    try:
+        return copy.deepcopy(model).double()
+    except Exception as error:  # any failure only weakens the reference; it is reported, not fatal
+        warnings.append(f"no float64 copy of the model ({type(error).__name__}: {error}); comparing against float32")
+        return None
+
+
+def _float64_outputs(path: str, model64: Any, inputs: tuple[Any, ...], out32: list[Any], warnings: list[str],
+                     is_tensor: Any) -> list[Any]:
+    """Outputs of the float64 copy on upcast inputs; the float32 outputs, upcast, where that fails."""
+    fallback = [tensor.double() if tensor.is_floating_point() else tensor for tensor in out32]
+    if model64 is None:
+        return fallback
+    inputs64 = tuple(value.double() if value.is_floating_point() else value.clone() for value in inputs)
+    try:
+        out64 = normalize_outputs(path, model64(*inputs64), is_tensor)
+    except Exception as error:  # e.g. an op with no float64 kernel on this device
+        _warn_once(warnings, f"no float64 kernel for {type(error).__name__}: {error}; comparing against float32")
+        return fallback
+    if len(out64) != len(out32) or any(a.shape != b.shape for a, b in zip(out64, out32)):
+        _warn_once(warnings, "the float64 copy returned other outputs than the model; comparing against float32")
+        return fallback
+    for index, (a, b) in enumerate(zip(out32, out64)):
+        dtype = str(b.dtype).removeprefix("torch.")
+        if a.is_floating_point() and dtype != "float64":
+            _warn_once(warnings, f"output{index} of the float64 copy is {dtype}; its reference is only as exact "
+                                 f"as {dtype}")
+    return out64
+
+
+def _reference(spec: TensorSpec, out32: Any, out64: Any) -> OutputReference:
+    expected = out64.detach().to("cpu")
+    expected = expected.double() if spec.dtype in FLOATING_DTYPES else expected.to(_integer_type(expected))
+    expected_array = expected.contiguous().numpy()
+    written = out32.detach().to("cpu")
+    written = written.double() if spec.dtype in FLOATING_DTYPES else written.to(_integer_type(written))
+    return OutputReference(spec=spec, expected=expected_array, float32_error=max_abs_difference(written.numpy(), expected_array))
+
+
+def _integer_type(tensor: Any) -> Any:
+    import torch
+    return torch.bool if tensor.dtype == torch.bool else torch.int64
