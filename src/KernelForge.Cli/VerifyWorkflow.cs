@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using KernelForge.Archive;
 using KernelForge.Cli.Rendering;
 using KernelForge.Core;
+using KernelForge.Evaluation.Extension;
 using KernelForge.Evaluation.Pipeline;
 using Spectre.Console;
 
@@ -24,13 +25,19 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
         {
             var host = await KforgeHost.CreateAsync(cancellationToken);
             await using var archive = await SqliteArchive.OpenAsync(settings.Archive.FullName, cancellationToken);
-            var candidates = settings.Kernels.Select(kernel => new Candidate(File.ReadAllText(kernel.FullName), CandidateFormat.Abi, "file:" + kernel.FullName)).ToList();
+            var candidates = settings.Kernels.Select(kernel =>
+            {
+                var source = File.ReadAllText(kernel.FullName);
+                return new Candidate(source, CandidateFormats.Detect(kernel.Name, source).Format!.Value, "file:" + kernel.FullName);
+            }).ToList();
             var started = TimeProvider.System.GetTimestamp();
             await using var session = await EvaluationSession.StartAsync(
                 host.SessionOptions(settings.InputSets, settings.Device, StderrSink(settings)), ProgressSink(settings), cancellationToken: cancellationToken);
 
             // Fill the compile pool with the whole batch at once; each evaluation then finds its build in flight or cached.
-            var prefetch = candidates.Select(candidate => session.CompilePool.CompileAsync(candidate.Source, cancellationToken)).ToList();
+            var prefetch = candidates.Select(candidate => candidate.Format == CandidateFormat.Abi
+                ? session.CompilePool.CompileAsync(candidate.Source, cancellationToken)
+                : Task.FromResult<CompileResult>(null!)).ToList();
             var results = new List<EvaluationResult>();
             foreach (var (candidate, build) in candidates.Zip(prefetch))
             {
@@ -39,7 +46,7 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
 
                 // The evaluation found the prefetched build in the cache; report how that build really went (its
                 // compile seconds, cold or cached), not the cache lookup.
-                result = result with { Compile = result.Compile is { Succeeded: true } ? await build : result.Compile };
+                result = result with { Compile = candidate.Format == CandidateFormat.Abi && result.Compile is { Succeeded: true } ? await build : result.Compile };
                 result = result with { Problem = result.Problem is { } problem ? problem with { Path = settings.Problem.ToString() } : null };
                 await archive.AppendAsync(result, KforgeVersion.Current, cancellationToken);
                 results.Add(result);
@@ -100,12 +107,12 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
         {
             if (!kernel.Exists)
             {
-                return $"kernel file '{kernel}' does not exist; pass the path of a KernelForge ABI .cu (see examples/).";
+                return $"kernel file '{kernel}' does not exist; pass the path of a KernelForge ABI .cu (see examples/), a pybind .cu or a ModelNew .py.";
             }
 
-            if (!kernel.Extension.Equals(".cu", StringComparison.OrdinalIgnoreCase))
+            if (CandidateFormats.Detect(kernel.ToString(), File.ReadAllText(kernel.FullName)).Error is { } error)
             {
-                return $"kernel file '{kernel}' is not a .cu: only KernelForge ABI candidates are supported so far (torch-extension candidates are not implemented yet); see abi/README.md.";
+                return error;
             }
         }
 

@@ -41,16 +41,17 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
-    public async Task Invoke_TorchExtensionKernel_ExitsTwoSayingNotSupportedYet()
+    public async Task Invoke_PythonFileWithoutModelNew_ExitsTwoNamingTheFormats()
     {
         var problem = RepositoryFile("problems/level1/relu.py");
-        var kernel = Path.Combine(Path.GetTempPath(), "kforge-test-model-new.py");
-        await File.WriteAllTextAsync(kernel, "class ModelNew: pass\n");
+        var kernel = Path.Combine(Path.GetTempPath(), "kforge-test-not-a-candidate.py");
+        await File.WriteAllTextAsync(kernel, "class Model: pass\n");
 
         var (exitCode, stderr) = await InvokeAsync("verify", "--problem", problem, "--kernel", kernel);
 
         Assert.Equal(ExitCodes.UsageOrEnvironment, exitCode);
-        Assert.Contains("not a .cu", stderr, StringComparison.Ordinal);
+        Assert.Contains("not a candidate KernelForge can run", stderr, StringComparison.Ordinal);
+        Assert.Contains("ModelNew", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal sealed class VerifyCommand : Command
 
     private static readonly Option<FileInfo[]> KernelOption = new("--kernel", "-k")
     {
-        Description = "Candidate source(s): a KernelForge ABI .cu (see abi/README.md). Repeat to verify a batch; the batch compiles in parallel.",
+        Description = "Candidate source(s): a KernelForge ABI .cu (abi/README.md), a .cu with a pybind11 forward(), or a KernelBench ModelNew .py. Repeat to verify a batch; ABI candidates compile in parallel.",
         Required = true,
         AllowMultipleArgumentsPerToken = true,
     };

@@ -1,6 +1,8 @@
 using System.Globalization;
 using KernelForge.Core;
+using KernelForge.Evaluation.Extension;
 using KernelForge.Evaluation.Protocol;
+using KernelForge.Evaluation.Runner;
 using KernelForge.Evaluation.Statistics;
 using KernelForge.Evaluation.Worker;
 
@@ -8,29 +10,64 @@ namespace KernelForge.Evaluation.Pipeline;
 
 public sealed partial class EvaluationSession
 {
-    private async Task<EvaluationResult> EvaluateAbiAsync(EvaluationRequest request, CancellationToken cancellationToken)
-    {
-        var candidate = request.Candidate;
-        var problem = await LoadProblemAsync(request.ProblemPath, cancellationToken);
-        var warnings = new List<string>(problem.Info.Warnings);
-        EvaluationResult Rejected(EvaluationStage stage, FailureKind failure, string message, CompileResult? compile = null, IReadOnlyList<InputSetCheck>? checks = null) =>
-            new(candidate, problem.Info, request.Precision, stage, failure, message, compile, checks ?? [], null, null, null, Environment, warnings, _timeProvider.GetUtcNow());
+    /// <summary>Builds and loads the candidate in the runner for its format; a non-null rejection ends the evaluation.</summary>
+    private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareAsync(Attempt attempt, CancellationToken cancellationToken) =>
+        attempt.Request.Candidate.Format == CandidateFormat.Abi
+            ? await PrepareAbiAsync(attempt, cancellationToken)
+            : await PrepareExtensionAsync(attempt, cancellationToken);
 
+    private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareAbiAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
         Report("compiling the candidate");
-        var compile = await CompilePool.CompileAsync(candidate.Source, cancellationToken);
+        var compile = await CompilePool.CompileAsync(attempt.Request.Candidate.Source, cancellationToken);
         if (!compile.Succeeded)
         {
-            return Rejected(EvaluationStage.Compile, compile.Failure ?? FailureKind.CompileError, "The candidate did not compile:\n" + compile.Log.Trim(), compile);
+            return (null, compile, attempt.Rejected(EvaluationStage.Compile, compile.Failure ?? FailureKind.CompileError, "The candidate did not compile:\n" + compile.Log.Trim(), compile));
         }
 
         Report("loading the candidate in the ABI runner");
+        var problem = attempt.Problem;
         var load = await _runner.LoadAsync(compile.LibraryPath!, problem.Info.Tensors, problem.Info.Outputs, problem.InputFiles, _options.RunnerRequestDeadline, cancellationToken);
-        if (load.Failure is { } loadFailure)
+        return load.Failure is { } loadFailure
+            ? (null, compile, attempt.Rejected(EvaluationStage.Load, loadFailure, load.Message ?? "The runner could not load the candidate.", compile))
+            : (_runner, compile, null);
+    }
+
+    private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareExtensionAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        var candidate = attempt.Request.Candidate;
+        var format = candidate.Source.Contains("PYBIND11_MODULE", StringComparison.Ordinal) ? ExtensionFormat.Pybind : ExtensionFormat.ModelNew;
+        var directory = Path.Combine(_sharedDirectory, "ext-" + candidate.Id[..16]);
+        Directory.CreateDirectory(directory);
+        var sourcePath = Path.Combine(directory, format == ExtensionFormat.Pybind ? "candidate.cu" : "candidate.py");
+        await File.WriteAllTextAsync(sourcePath, candidate.Source, cancellationToken);
+
+        Report("building the torch extension (this takes tens of seconds)");
+        _extension ??= new ExtensionRunnerClient(
+            () => ExtensionRunnerClient.StartInfo(_options.Worker.PythonPath, _options.Worker.WorkerSourceDirectory), _options.Worker.StderrSink);
+        var problem = attempt.Problem;
+        var buildDirectory = Path.Combine(_options.CompileCacheDirectory ?? directory, "torch-extensions", candidate.Id[..16]);
+        var load = await _extension.LoadAsync(
+            sourcePath, format, Path.GetFullPath(attempt.Request.ProblemPath), problem.Info.Seeds[0], problem.Info.Tensors, problem.Info.Outputs,
+            problem.InputFiles, buildDirectory, _options.Worker.Device, _options.Worker.LoadDeadline, cancellationToken);
+        var compile = load.Succeeded
+            ? CompileResult.Success(sourcePath, load.BuildSeconds ?? 0, cacheHit: false, string.Empty, [])
+            : CompileResult.Failed(load.Failure!.Value, 0, load.Message ?? string.Empty);
+        attempt.Warnings.AddRange(load.Warnings);
+        if (load.Failure is { } failure)
         {
-            return Rejected(EvaluationStage.Load, loadFailure, load.Message ?? "The runner could not load the candidate.", compile);
+            var stage = failure == FailureKind.CompileError ? EvaluationStage.Compile : EvaluationStage.Load;
+            return (null, compile, attempt.Rejected(stage, failure, load.Message ?? "The extension runner could not build the candidate.", compile));
         }
 
-        var candidateDirectory = Path.Combine(_sharedDirectory, "out-" + candidate.Id[..16]);
+        return (_extension, compile, null);
+    }
+
+    /// <summary>Runs every input set, has the worker check the outputs, and only then times the candidate and the reference.</summary>
+    private async Task<EvaluationResult> RunCheckAndTimeAsync(Attempt attempt, ICandidateRunner runner, CompileResult? compile, CancellationToken cancellationToken)
+    {
+        var (request, problem, warnings) = (attempt.Request, attempt.Problem, attempt.Warnings);
+        var candidateDirectory = Path.Combine(_sharedDirectory, "out-" + request.Candidate.Id[..16]);
         Directory.CreateDirectory(candidateDirectory);
         try
         {
@@ -39,11 +76,11 @@ public sealed partial class EvaluationSession
             {
                 Report($"running input set {set + 1} of {problem.InputFiles.Count}");
                 IReadOnlyList<string> paths = [.. problem.Info.Outputs.Select((_, index) => Path.Combine(candidateDirectory, Invariant($"set{set}_out{index}.npy")))];
-                var run = await _runner.RunAsync(set, paths, _options.RunDeadline, cancellationToken);
+                var run = await runner.RunAsync(set, paths, _options.RunDeadline, cancellationToken);
                 if (run.Failure is { } runFailure)
                 {
                     var harnessCheck = new InputSetCheck(set, problem.Info.Seeds[set], [], runFailure, run.Message);
-                    return Rejected(EvaluationStage.Run, runFailure, Invariant($"Input set {set} (seed {problem.Info.Seeds[set]}): {run.Message}"), compile, [harnessCheck]);
+                    return attempt.Rejected(EvaluationStage.Run, runFailure, Invariant($"Input set {set} (seed {problem.Info.Seeds[set]}): {run.Message}"), compile, [harnessCheck]);
                 }
 
                 outputFiles.Add(paths);
@@ -55,21 +92,21 @@ public sealed partial class EvaluationSession
             if (firstFailure.output is { } failed)
             {
                 var message = Invariant($"Input set {firstFailure.set.InputSetIndex} (seed {firstFailure.set.Seed}), output {failed.OutputIndex}: {failed.Message}");
-                return Rejected(EvaluationStage.Check, failed.Failure ?? FailureKind.WrongResult, message, compile, checks);
+                return attempt.Rejected(EvaluationStage.Check, failed.Failure ?? FailureKind.WrongResult, message, compile, checks);
             }
 
             Report("timing the candidate");
-            var timed = await _runner.TimeAsync(request.Timing, _options.RunDeadline, cancellationToken);
+            var timed = await runner.TimeAsync(request.Timing, _options.RunDeadline, cancellationToken);
             if (timed.Failure is { } timeFailure)
             {
-                return Rejected(EvaluationStage.Time, timeFailure, timed.Message ?? "The candidate failed while being timed.", compile, checks);
+                return attempt.Rejected(EvaluationStage.Time, timeFailure, timed.Message ?? "The candidate failed while being timed.", compile, checks);
             }
 
             var candidateTiming = TimingStatistics.Summarize(timed.SamplesMicroseconds, request.Timing.FlushL2);
             var reference = await TimeReferenceAsync(problem, request.Timing, cancellationToken);
             warnings.AddRange(reference.Warnings);
             var result = new EvaluationResult(
-                candidate, problem.Info, request.Precision, EvaluationStage.Time, null, null, compile, checks,
+                request.Candidate, problem.Info, request.Precision, EvaluationStage.Time, null, null, compile, checks,
                 candidateTiming, reference.Eager, reference.Compiled, Environment, warnings, _timeProvider.GetUtcNow());
 
             if (Environment.MeasuredPeakBandwidthBytesPerSecond is { } bandwidth

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KernelForge.Core;
 using KernelForge.Evaluation.Compilation;
+using KernelForge.Evaluation.Extension;
 using KernelForge.Evaluation.Runner;
 using KernelForge.Evaluation.Worker;
 
@@ -27,6 +28,7 @@ public sealed partial class EvaluationSession : IKernelEvaluator, IAsyncDisposab
     private readonly Dictionary<string, LoadedProblem> _problems = [];
     private readonly Dictionary<string, (TimingSummary? Eager, TimingSummary? Compiled, IReadOnlyList<string> Warnings)> _referenceTimings = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private ExtensionRunnerClient? _extension;
 
     private EvaluationSession(EvaluationSessionOptions options, WorkerClient worker, AbiRunnerClient runner, string sharedDirectory, IProgress<string>? progress, TimeProvider timeProvider)
     {
@@ -68,15 +70,13 @@ public sealed partial class EvaluationSession : IKernelEvaluator, IAsyncDisposab
     public async Task<EvaluationResult> EvaluateAsync(EvaluationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Candidate.Format != CandidateFormat.Abi)
-        {
-            throw new NotSupportedException("Only KernelForge ABI candidates (.cu with kforge_entry) are evaluated so far; torch-extension candidates are not supported yet.");
-        }
-
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await EvaluateAbiAsync(request, cancellationToken);
+            var problem = await LoadProblemAsync(request.ProblemPath, cancellationToken);
+            var attempt = new Attempt(request, problem, [.. problem.Info.Warnings], Environment, _timeProvider);
+            var (runner, compile, rejection) = await PrepareAsync(attempt, cancellationToken);
+            return rejection ?? await RunCheckAndTimeAsync(attempt, runner!, compile, cancellationToken);
         }
         finally
         {
@@ -87,6 +87,10 @@ public sealed partial class EvaluationSession : IKernelEvaluator, IAsyncDisposab
     public async ValueTask DisposeAsync()
     {
         await _runner.DisposeAsync();
+        if (_extension is not null)
+        {
+            await _extension.DisposeAsync();
+        }
         CompilePool?.Dispose();
         await _worker.DisposeAsync();
         try

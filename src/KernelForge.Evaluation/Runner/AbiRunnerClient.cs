@@ -15,7 +15,7 @@ namespace KernelForge.Evaluation.Runner;
 /// values, and the next call starts a new process (which has no library loaded: call <see cref="LoadAsync"/> again).
 /// Infrastructure faults (bad requests, no GPU) are exceptions. Calls are serialized.
 /// </remarks>
-public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Action<string>? stderrSink = null) : IAsyncDisposable
+public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Action<string>? stderrSink = null) : ICandidateRunner, IAsyncDisposable
 {
     public const string DisplayName = "ABI runner";
 

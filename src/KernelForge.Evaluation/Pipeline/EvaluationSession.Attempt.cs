@@ -1,0 +1,14 @@
+using KernelForge.Core;
+using KernelForge.Evaluation.Worker;
+
+namespace KernelForge.Evaluation.Pipeline;
+
+public sealed partial class EvaluationSession
+{
+    /// <summary>One candidate's evaluation in progress: the request, its loaded problem, and the warnings gathered so far.</summary>
+    private sealed record Attempt(EvaluationRequest Request, LoadedProblem Problem, List<string> Warnings, EnvironmentInfo Environment, TimeProvider TimeProvider)
+    {
+        public EvaluationResult Rejected(EvaluationStage stage, FailureKind failure, string message, CompileResult? compile, IReadOnlyList<InputSetCheck>? checks = null) =>
+            new(Request.Candidate, Problem.Info, Request.Precision, stage, failure, message, compile, checks ?? [], null, null, null, Environment, Warnings, TimeProvider.GetUtcNow());
+    }
+}

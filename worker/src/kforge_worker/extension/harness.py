@@ -1,0 +1,224 @@
+"""``run`` and ``time``: the loaded candidate on the worker's input sets, with the checks this format allows.
+
+``run`` poisons the allocator's free memory, calls the candidate on copies of the inputs under ``no_grad``,
+reports (in this order) ``runtime_error``, ``input_modified``, ``wrong_result`` (outputs that are not tensors of
+the expected shapes, dtypes and device), and otherwise writes the outputs as ``.npy`` for the worker's ``check``.
+``time`` is the reference worker's timing loop and stopping rule, on the candidate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..check import POISON_BITS
+from ..errors import WorkerError, bad_request
+from ..problem import line_in_file
+from ..protocol import TensorSpec
+from ..tensors import require_numpy, write_npy
+from ..timing import _measure as measure  # the one timing loop (timing.py); it reads .device and .input_sets
+from ..timing import validate_timing
+from .protocol import RunRequest, RunResponse, TimeRequest, TimeResponse
+
+# Poisoning the CUDA caching allocator before every run (see poison_free_memory): at most a quarter of the free
+# memory, so that the candidate's own allocations still fit, and at most 2 GiB, which holds the input copies and
+# outputs of every problem in problems/ (their largest tensors are 256 MiB) while the fill stays near a millisecond
+# (2 GiB at about 3 TB/s; estimated from the bandwidth, not measured).
+POISON_FREE_FRACTION = 0.25
+POISON_MAX_BYTES = 2 << 30
+# The allocator serves requests of up to 1 MiB from a separate pool of 2 MiB segments; poisoning 64 such requests
+# (64 MiB) covers the small outputs and temporaries of a forward, which never come from the large pool.
+SMALL_POOL_REQUEST_BYTES = 1 << 20
+SMALL_POOL_POISON_REQUESTS = 64
+MESSAGE_CHARS = 2000
+
+
+@dataclass(slots=True)
+class LoadedCandidate:
+    """A built candidate and where its inputs are: ``function(*arguments(k))`` is one call on input set ``k``."""
+
+    path: str
+    device: str
+    function: Callable[..., Any]
+    argument_indices: tuple[int, ...]  # tensors of the load request passed to each call, in order
+    tensors: tuple[TensorSpec, ...]
+    outputs: tuple[TensorSpec, ...]
+    input_files: tuple[tuple[str, ...], ...]
+    _sets: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    # (path, shape, dtype) -> device tensor: parameter files are shared by every input set, read once
+    _files: dict[tuple[str, tuple[int, ...], str], Any] = field(default_factory=dict)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.startswith("cuda")
+
+    def arguments(self, torch: Any, input_set: int) -> tuple[Any, ...]:
+        """The pristine device tensors of one input set, read from the ``.npy`` files on first use."""
+        cached = self._sets.get(input_set)
+        if cached is None:
+            cached = tuple(self.tensor(torch, self.input_files[input_set][index], self.tensors[index])
+                           for index in self.argument_indices)
+            self._sets[input_set] = cached
+        return cached
+
+    def tensor(self, torch: Any, path: str, spec: TensorSpec) -> Any:
+        key = (path, spec.shape, spec.dtype)
+        cached = self._files.get(key)
+        if cached is None:
+            cached = self._files[key] = read_tensor(torch, path, spec, self.device)
+        return cached
+
+
+@dataclass(frozen=True, slots=True)
+class _TimedSets:
+    """What timing._measure reads of a loaded problem: the device and one argument tuple per input set."""
+
+    device: str
+    input_sets: list[tuple[Any, ...]]
+
+
+def read_tensor(torch: Any, path: str, spec: TensorSpec, device: str) -> Any:
+    """One ``.npy`` the worker wrote, checked against its spec, as a tensor on ``device``."""
+    np = require_numpy()
+    try:
+        array = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise bad_request(f"input file {path} does not exist; send the input_files of the worker's load_problem "
+                          "response while its session folder exists.") from None
+    except (OSError, ValueError) as error:
+        raise bad_request(f"input file {path} is not a readable .npy file ({error}).") from None
+    if tuple(array.shape) != spec.shape or array.dtype.name != spec.dtype:
+        raise bad_request(f"input file {path} holds {array.dtype.name}{list(array.shape)} but {spec.name} is "
+                          f"{spec.dtype}{list(spec.shape)}; send the tensors and input_files of one load_problem.")
+    if not array.dtype.isnative:
+        array = array.astype(array.dtype.newbyteorder("="))
+    if not array.flags.c_contiguous:  # not np.ascontiguousarray: it turns a 0-d array into shape (1,)
+        array = array.copy(order="C")
+    return torch.from_numpy(array).to(device)
+
+
+def poison_free_memory(torch: Any, device: str) -> None:
+    """Fills the CUDA caching allocator's free blocks with NaN (float32 bits 0x7FC0DEAD) before a run.
+
+    In this format the candidate allocates its own outputs, so the ABI runner's check (poison the output buffers
+    before the call) cannot apply. A candidate that returns ``torch.empty(...)`` without writing it gets whatever
+    memory the allocator hands out: in KernelBench, which runs the reference in the same process, that is often the
+    reference's freed output, i.e. the right answer. The reference does not live here, but a freed block may still
+    hold an input copy or an earlier output, and fresh driver memory is often zero; any of these can pass for a
+    result. So: release the cache (empty_cache), allocate a large and several small tensors, fill them with the
+    very bits the worker's check counts as "never written" (check.POISON_BITS), and free them. Their blocks stay
+    in the allocator's cache and are split for the candidate's next allocations of this stream, so uninitialized
+    output reads as poison and is rejected: ``unwritten_output`` for float32, ``non_finite_output`` for half types
+    (every other half is a NaN), ``wrong_result`` for float64 and integers (huge finite values).
+    Not covered: allocations on another stream, PYTORCH_CUDA_ALLOC_CONF=expandable_segments, and outputs larger
+    than the poisoned block (they get fresh driver memory).
+    """
+    torch_device = torch.device(device)
+    torch.cuda.synchronize(torch_device)
+    torch.cuda.empty_cache()
+    free_bytes, _ = torch.cuda.mem_get_info(torch_device)
+    large_bytes = int(min(free_bytes * POISON_FREE_FRACTION, POISON_MAX_BYTES))
+    sizes = [SMALL_POOL_REQUEST_BYTES] * SMALL_POOL_POISON_REQUESTS
+    if large_bytes > SMALL_POOL_REQUEST_BYTES:
+        sizes.append(large_bytes)
+    blocks = [torch.empty(size // 4, dtype=torch.float32, device=torch_device) for size in sizes]
+    for block in blocks:
+        block.view(torch.int32).fill_(POISON_BITS["float32"])
+    torch.cuda.synchronize(torch_device)
+    del blocks
+
+
+def run_candidate(torch: Any, loaded: LoadedCandidate, request: RunRequest) -> RunResponse:
+    if not 0 <= request.input_set < len(loaded.input_files):
+        raise bad_request(f"input_set {request.input_set} does not exist; the candidate was loaded with "
+                          f"{len(loaded.input_files)} input sets.")
+    if len(request.output_paths) != len(loaded.outputs):
+        raise bad_request(f"run got {len(request.output_paths)} output paths; the problem has "
+                          f"{len(loaded.outputs)} outputs.")
+    pristine = loaded.arguments(torch, request.input_set)
+    if loaded.is_cuda:
+        poison_free_memory(torch, loaded.device)
+    arguments = tuple(tensor.clone() for tensor in pristine)
+    try:
+        with torch.no_grad():
+            result = loaded.function(*arguments)
+        if loaded.is_cuda:
+            torch.cuda.synchronize(torch.device(loaded.device))  # asynchronous CUDA errors belong to this call
+    except Exception as error:  # whatever the candidate raises is its failure, not the runner's
+        return RunResponse(request.id, "runtime_error", describe_failure(loaded.path, "forward", error),
+                           context_lost(torch, loaded))
+    changed = [loaded.tensors[index].name for index, before, after in zip(loaded.argument_indices, pristine, arguments)
+               if not same_bytes(torch, before, after)]
+    if changed:
+        return RunResponse(request.id, "input_modified", f"forward changed {', '.join(changed)} in place (input set "
+                           f"{request.input_set}); leave the inputs unchanged and write results to new tensors.", False)
+    outputs, problem = collect_outputs(torch, result, loaded.outputs, loaded.device)
+    if problem is not None:
+        return RunResponse(request.id, "wrong_result", problem, False)
+    for path, tensor in zip(request.output_paths, outputs):
+        write_npy(path, tensor)
+    return RunResponse(request.id, None, None, False)
+
+
+def time_candidate(torch: Any, loaded: LoadedCandidate, request: TimeRequest) -> TimeResponse:
+    validate_timing(request.timing)
+    if not loaded.is_cuda:
+        raise WorkerError("environment", f"time needs a CUDA device, but the candidate was loaded on "
+                                         f"{loaded.device!r}; send load with device 0 or \"cuda:0\".")
+    sets = [loaded.arguments(torch, index) for index in range(len(loaded.input_files))]
+    try:
+        samples_us, flushed = measure(torch, _TimedSets(loaded.device, sets), loaded.function, request.timing)
+    except Exception as error:  # the candidate failed mid-loop: a failure value, as in the ABI runner's time
+        return TimeResponse(request.id, (), False, "runtime_error",
+                            describe_failure(loaded.path, "forward (timing)", error), context_lost(torch, loaded))
+    return TimeResponse(request.id, tuple(samples_us), flushed, None, None, False)
+
+
+def collect_outputs(torch: Any, result: Any, specs: tuple[TensorSpec, ...], device: str) -> tuple[list[Any], str | None]:
+    """The candidate's outputs as a list, or why they are not the problem's outputs."""
+    values = [result] if isinstance(result, torch.Tensor) else result
+    if not isinstance(values, (list, tuple)) or not all(isinstance(value, torch.Tensor) for value in values):
+        return [], f"forward returned {type(result).__name__}; return a tensor or a tuple of tensors."
+    if len(values) != len(specs):
+        return [], f"forward returned {len(values)} tensors; the problem has {len(specs)} outputs."
+    expected_device = torch.device(device)
+    for index, (tensor, spec) in enumerate(zip(values, specs)):
+        dtype = str(tensor.dtype).removeprefix("torch.")
+        if tuple(tensor.shape) != spec.shape or dtype != spec.dtype:
+            return [], (f"output{index} is {dtype}{list(tensor.shape)} but the reference's is "
+                        f"{spec.dtype}{list(spec.shape)}.")
+        if tensor.device.type != expected_device.type or (
+                expected_device.index is not None and tensor.device.index != expected_device.index):
+            return [], f"output{index} is on {tensor.device}; return tensors on {device}, where the inputs are."
+    return list(values), None
+
+
+def same_bytes(torch: Any, before: Any, after: Any) -> bool:
+    """Bitwise equality (NaN inputs compare equal to themselves, unlike torch.equal)."""
+    try:
+        if before.shape != after.shape or before.dtype != after.dtype:
+            return False
+        return bool(torch.equal(before.reshape(-1).view(torch.uint8), after.reshape(-1).view(torch.uint8)))
+    except RuntimeError:  # e.g. the candidate turned an input into a non-viewable tensor: it changed it
+        return False
+
+
+def describe_failure(path: str, what: str, error: BaseException) -> str:
+    line = line_in_file(error, path)
+    where = f"{path}:{line}" if line else path
+    text = f"{where}: {what} raised {type(error).__name__}: {error}"
+    return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + "..."
+
+
+def context_lost(torch: Any, loaded: LoadedCandidate) -> bool:
+    """After a failed call: whether the CUDA context is gone (a sticky error), so the runner must be replaced."""
+    if not loaded.is_cuda:
+        return False
+    try:
+        device = torch.device(loaded.device)
+        torch.cuda.synchronize(device)
+        probe = torch.ones(1, device=device)
+        return float((probe + 1).item()) != 2.0
+    except Exception:  # any failure to use the device means it cannot be trusted again
+        return True
