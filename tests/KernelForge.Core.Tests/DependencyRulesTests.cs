@@ -10,6 +10,7 @@ public sealed class DependencyRulesTests
         ["KernelForge.Core"] = [],
         ["KernelForge.Evaluation"] = ["KernelForge.Core"],
         ["KernelForge.Archive"] = ["KernelForge.Core"],
+        ["KernelForge.Translation"] = ["KernelForge.Core"],
         ["kforge"] = ["KernelForge.Core", "KernelForge.Evaluation", "KernelForge.Archive"],
     };
 

@@ -1,0 +1,18 @@
+namespace KernelForge.Translation.Cuda;
+
+/// <summary>The small helper functions an emitted file may need; only those used are written, in this order.</summary>
+[Flags]
+internal enum DeviceHelpers
+{
+    None = 0,
+    HasShape = 1 << 0,
+    Aligned16 = 1 << 1,
+    Maximum = 1 << 2,
+    Minimum = 1 << 3,
+    WarpSum = 1 << 4,
+    BlockSum = 1 << 5 | WarpSum,
+    WarpMax = 1 << 6,
+    BlockMax = 1 << 7 | WarpMax,
+    MaxNan = 1 << 8,
+    BlockMaxNan = 1 << 9 | MaxNan,
+}

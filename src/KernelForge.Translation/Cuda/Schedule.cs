@@ -1,0 +1,17 @@
+using System.Globalization;
+
+namespace KernelForge.Translation.Cuda;
+
+/// <summary>The launch knobs of one generated kernel, which a tuner varies without touching the emitter; see <see cref="ScheduleSpace"/>.</summary>
+/// <remarks>
+/// <c>BlockSize</c>: threads per block (a multiple of 32, at most 1024).<br/>
+/// <c>VectorWidth</c>: 4 to move <c>float4</c>s where shapes and (at run time) alignment allow, 1 for scalar code only.<br/>
+/// <c>ItemsPerThread</c>: for elementwise kernels, <c>float4</c>s each thread loads before it stores (unroll); for row
+/// normalizations, the most <c>float4</c>s of a row one thread may hold in registers (longer rows take the generic
+/// path); for row reductions, the unroll of the load loop.
+/// </remarks>
+public sealed record Schedule(int BlockSize, int VectorWidth, int ItemsPerThread)
+{
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture, $"block {BlockSize}, vector {VectorWidth}, items {ItemsPerThread}");
+}

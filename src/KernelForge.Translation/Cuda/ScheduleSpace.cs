@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+
+namespace KernelForge.Translation.Cuda;
+
+/// <summary>The declared values each knob of a <see cref="KernelKind"/> may take, and the default the emitter uses.</summary>
+/// <remarks>Defaults follow the hand-written kernels in <c>examples/</c> (relu: 256 × 4 float4; softmax: 512 threads, ≤ 8 float4 a thread).</remarks>
+public sealed record ScheduleSpace(
+    KernelKind Kind,
+    ImmutableArray<int> BlockSizes,
+    ImmutableArray<int> VectorWidths,
+    ImmutableArray<int> ItemsPerThread,
+    Schedule Default)
+{
+    private static readonly ImmutableArray<int> CommonBlockSizes = [128, 256, 512, 1024];
+
+    public static ScheduleSpace Pointwise { get; } = new(KernelKind.Pointwise, CommonBlockSizes, [1, 4], [1, 2, 4, 8], new Schedule(256, 4, 4));
+
+    public static ScheduleSpace RowNormalization { get; } = new(KernelKind.RowNormalization, CommonBlockSizes, [1, 4], [1, 2, 4, 8, 16], new Schedule(512, 4, 8));
+
+    public static ScheduleSpace RowReduction { get; } = new(KernelKind.RowReduction, CommonBlockSizes, [1, 4], [1, 2, 4, 8], new Schedule(256, 4, 4));
+
+    public static ScheduleSpace ColumnReduction { get; } = new(KernelKind.ColumnReduction, [64, 128, 256, 512, 1024], [1], [1], new Schedule(256, 1, 1));
+
+    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction];
+
+    public static ScheduleSpace For(KernelKind kind) => All.Single(space => space.Kind == kind);
+
+    public bool Contains(Schedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return BlockSizes.Contains(schedule.BlockSize) && VectorWidths.Contains(schedule.VectorWidth) && ItemsPerThread.Contains(schedule.ItemsPerThread);
+    }
+
+    /// <summary>Every schedule of the space, in a stable order (block size, then vector width, then items).</summary>
+    public IEnumerable<Schedule> Enumerate() =>
+        from block in BlockSizes
+        from vector in VectorWidths
+        from items in ItemsPerThread
+        select new Schedule(block, vector, items);
+}

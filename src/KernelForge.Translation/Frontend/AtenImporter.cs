@@ -1,0 +1,175 @@
+using System.Collections.Immutable;
+using KernelForge.Core;
+using KernelForge.Translation.Diagnostics;
+using KernelForge.Translation.IR;
+using static System.FormattableString;
+
+namespace KernelForge.Translation.Frontend;
+
+/// <summary>Gives the ops of an <see cref="ExportedGraph"/> their meaning: core ATen nodes → IR operations.</summary>
+/// <remarks>
+/// Every problem becomes a diagnostic naming the node, never an exception. A node that failed is remembered, so the nodes
+/// reading it do not report again. One importer translates one graph.
+/// </remarks>
+internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
+{
+    private const string UnsupportedSuffix = "is not supported by the built-in translator yet";
+
+    private readonly DiagnosticBag _diagnostics = diagnostics;
+    private readonly List<GraphInput> _inputs = [];
+    private readonly List<Operation> _operations = [];
+    private readonly Dictionary<string, IRValue> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IRValue? Value, string? Reason)[]> _tuples = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>The IR of <paramref name="graph"/>; null when any error was reported.</summary>
+    public IRGraph? Import(ExportedGraph graph)
+    {
+        foreach (var input in graph.Inputs)
+        {
+            ImportInput(input);
+        }
+
+        foreach (var node in graph.Nodes)
+        {
+            if (!_names.Add(node.Name))
+            {
+                _diagnostics.Error(node.Name, "the graph defines this name twice; export the graph again.");
+                continue;
+            }
+
+            if (!ImportNode(node))
+            {
+                _failed.Add(node.Name);
+            }
+        }
+
+        var outputs = ImmutableArray.CreateBuilder<string>();
+        foreach (var name in graph.Outputs)
+        {
+            if (Lookup(name, name) is { } value)
+            {
+                outputs.Add(value.Name);
+            }
+        }
+
+        return _diagnostics.HasErrors ? null : new IRGraph([.. _inputs], [.. _operations], outputs.ToImmutable());
+    }
+
+    private void ImportInput(ExportedInput input)
+    {
+        _names.Add(input.Name);
+        TensorRole? role = input.Role switch
+        {
+            "input" => TensorRole.Input,
+            "parameter" => TensorRole.Parameter,
+            "buffer" => TensorRole.Buffer,
+            _ => null,
+        };
+        if (role is null)
+        {
+            _diagnostics.Error(input.Name, $"role \"{input.Role}\" is none of input, parameter, buffer.");
+        }
+
+        if (!DataTypes.TryParse(input.DataType, out var dataType))
+        {
+            _diagnostics.Error(input.Name, $"dtype \"{input.DataType}\" is not a known tensor type.");
+        }
+        else if (dataType != DataType.Float32)
+        {
+            _diagnostics.Error(input.Name, $"is a {input.DataType} tensor; the built-in translator handles float32 tensors only yet.");
+        }
+
+        var value = new IRValue(input.Name, new Shape(input.Shape), dataType);
+        _values[input.Name] = value;
+        _inputs.Add(new GraphInput(value, role ?? TensorRole.Input));
+    }
+
+    private bool ImportNode(ExportedNode node) => node.Target switch
+    {
+        "getitem" or "operator.getitem" or "_operator.getitem" => ImportGetItem(node),
+        _ when UnaryTargets.TryGetValue(node.Target, out var kind) => ImportUnary(node, kind),
+        _ when BinaryTargets.TryGetValue(node.Target, out var kind) => ImportBinary(node, kind),
+        "aten.gelu.default" => ImportGelu(node),
+        "aten.clamp.default" or "aten.clamp_min.default" or "aten.clamp_max.default" or "aten.hardtanh.default" => ImportClamp(node),
+        "aten.sum.dim_IntList" or "aten.sum.default" => ImportReduction(node, ReductionKind.Sum),
+        "aten.mean.dim" or "aten.mean.default" => ImportReduction(node, ReductionKind.Mean),
+        "aten.amax.default" or "aten.max.default" => ImportReduction(node, ReductionKind.Max),
+        "aten.max.dim" => ImportMaxDim(node),
+        "aten._softmax.default" or "aten.softmax.int" => ImportSoftmax(node, isLog: false),
+        "aten._log_softmax.default" or "aten.log_softmax.int" => ImportSoftmax(node, isLog: true),
+        "aten.native_layer_norm.default" or "aten.layer_norm.default" => ImportLayerNorm(node),
+        "aten.view.default" or "aten._unsafe_view.default" or "aten.reshape.default" => ImportReshape(node),
+        "aten.unsqueeze.default" or "aten.squeeze.dim" or "aten.squeeze.dims" or "aten.squeeze.default" => ImportSqueeze(node),
+        "aten.clone.default" or "aten.alias.default" or "aten.detach.default" or "aten.lift_fresh_copy.default" or "aten._to_copy.default" => ImportCopy(node),
+        "aten.expand.default" => ImportExpand(node),
+        _ => Unsupported(node),
+    };
+
+    /// <summary>Registers <paramref name="operation"/>, whose result is the value of <paramref name="node"/> unless it is a helper.</summary>
+    private IRValue Emit(ExportedNode node, Operation operation, bool isNodeResult = true)
+    {
+        _operations.Add(operation with { Origins = [node.Name] });
+        _names.Add(operation.Result.Name);
+        if (isNodeResult)
+        {
+            _values[node.Name] = operation.Result;
+            if (!node.IsTuple)
+            {
+                CheckMeta(node, operation.Result, node.Results[0]);
+            }
+        }
+
+        return operation.Result;
+    }
+
+    /// <summary>A value name not yet used in the graph, derived from <paramref name="stem"/>.</summary>
+    private string FreshName(string stem)
+    {
+        var name = stem;
+        for (var i = 1; !_names.Add(name); i++)
+        {
+            name = Invariant($"{stem}_{i}");
+        }
+
+        return name;
+    }
+
+    private void CheckMeta(ExportedNode node, IRValue value, ExportedTensorMeta meta)
+    {
+        if (meta.Shape is { } shape && !shape.AsSpan().SequenceEqual(value.Shape.Extents.AsSpan()))
+        {
+            _diagnostics.Error(node.Name, $"torch recorded shape {new Shape(shape)} but the translator computed {value.Shape} for {node.Target}; this is a translator bug, please report it with the graph.");
+        }
+
+        if (meta.DataType is { } dtype && dtype != value.DataType.ToProtocolName())
+        {
+            _diagnostics.Error(node.Name, $"{node.Target} returns {dtype} here; the built-in translator handles float32 results only yet.");
+        }
+    }
+
+    private IRValue? Lookup(string name, string user)
+    {
+        if (_values.TryGetValue(name, out var value))
+        {
+            return value;
+        }
+
+        if (_failed.Contains(name))
+        {
+            return null;
+        }
+
+        _diagnostics.Error(user, _tuples.ContainsKey(name)
+            ? $"uses the tuple %{name} as a tensor; only its elements (getitem) can be used."
+            : $"reads %{name}, which is not defined before it.");
+        return null;
+    }
+
+    private bool Unsupported(ExportedNode node, string? detail = null)
+    {
+        _diagnostics.Error(node.Name, detail is null ? $"{node.Target} {UnsupportedSuffix}." : $"{node.Target} {UnsupportedSuffix}: {detail}.");
+        return false;
+    }
+}

@@ -1,0 +1,137 @@
+using KernelForge.Core;
+using KernelForge.Translation.Diagnostics;
+using static System.FormattableString;
+
+namespace KernelForge.Translation.IR;
+
+/// <summary>Checks the invariants every pass keeps: names unique, values defined before use, shapes and types consistent, outputs defined.</summary>
+/// <remarks>Runs after the frontend and after every pass; a failure after a pass is a bug in that pass.</remarks>
+public static class IRVerifier
+{
+    /// <summary>One error per broken invariant; empty when the graph is well formed.</summary>
+    public static IReadOnlyList<Diagnostic> Verify(IRGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var errors = new DiagnosticBag();
+        var defined = new Dictionary<string, IRValue>(StringComparer.Ordinal);
+        foreach (var input in graph.Inputs)
+        {
+            Define(input.Value);
+        }
+
+        foreach (var operation in graph.Operations)
+        {
+            var operands = new List<IRValue>();
+            foreach (var name in operation.Operands)
+            {
+                if (defined.TryGetValue(name, out var operand))
+                {
+                    operands.Add(operand);
+                }
+                else
+                {
+                    errors.Error(operation.Result.Name, $"reads %{name} before it is defined.");
+                }
+            }
+
+            if (operands.Count == operation.Operands.Count)
+            {
+                CheckOperation(operation, operands.DistinctBy(v => v.Name).ToDictionary(v => v.Name, StringComparer.Ordinal), errors);
+            }
+
+            Define(operation.Result);
+        }
+
+        if (graph.Outputs.IsEmpty)
+        {
+            errors.Error(null, "the graph returns nothing.");
+        }
+
+        foreach (var output in graph.Outputs.Where(o => !defined.ContainsKey(o)))
+        {
+            errors.Error(output, "is returned but never defined.");
+        }
+
+        return errors;
+
+        void Define(IRValue value)
+        {
+            if (!defined.TryAdd(value.Name, value))
+            {
+                errors.Error(value.Name, "is defined twice.");
+            }
+
+            if (value.Shape.Extents.Any(e => e < 0))
+            {
+                errors.Error(value.Name, $"has a negative extent in {value.Shape}.");
+            }
+        }
+    }
+
+    private static void CheckOperation(Operation operation, Dictionary<string, IRValue> operands, DiagnosticBag errors)
+    {
+        var result = operation.Result;
+        foreach (var operand in operands.Values.Where(o => o.DataType != result.DataType))
+        {
+            errors.Error(result.Name, $"is {result.DataType.ToProtocolName()} but reads %{operand.Name} of {operand.DataType.ToProtocolName()}.");
+        }
+
+        switch (operation)
+        {
+            case UnaryOp or BinaryOp or FusedPointwiseOp:
+                foreach (var operand in operands.Values.Where(o => !Broadcasting.BroadcastsTo(o.Shape, result.Shape)))
+                {
+                    errors.Error(result.Name, $"has shape {result.Shape}, to which operand %{operand.Name} of shape {operand.Shape} does not broadcast.");
+                }
+
+                break;
+            case ConstantOp when result.Shape.Rank != 0:
+                errors.Error(result.Name, $"is a constant of shape {result.Shape}; constants are 0-d.");
+                break;
+            case ReshapeOp reshape when operands[reshape.Source].Shape.ElementCount != result.Shape.ElementCount:
+                errors.Error(result.Name, $"reshapes {operands[reshape.Source].Shape} to {result.Shape}: the element counts differ.");
+                break;
+            case ReductionOp reduction:
+                CheckReduction(reduction, operands[reduction.Source].Shape, errors);
+                break;
+            case RowSoftmaxOp or RowLayerNormOp or RowRmsNormOp:
+                CheckRowOperation(operation, operands, errors);
+                break;
+        }
+    }
+
+    private static void CheckReduction(ReductionOp reduction, Shape source, DiagnosticBag errors)
+    {
+        var result = reduction.Result;
+        if (reduction.Axis < 0 || reduction.Axis >= source.Rank)
+        {
+            errors.Error(result.Name, Invariant($"reduces axis {reduction.Axis} of a rank-{source.Rank} tensor."));
+            return;
+        }
+
+        var dropped = Shape.Of([.. source.Extents.RemoveAt(reduction.Axis)]);
+        var kept = Shape.Of([.. source.Extents.SetItem(reduction.Axis, 1)]);
+        if (result.Shape != dropped && result.Shape != kept)
+        {
+            errors.Error(result.Name, Invariant($"reduces {source} over axis {reduction.Axis} but has shape {result.Shape}; expected {dropped} or {kept}."));
+        }
+    }
+
+    private static void CheckRowOperation(Operation operation, Dictionary<string, IRValue> operands, DiagnosticBag errors)
+    {
+        var result = operation.Result;
+        var source = operands[operation.Operands[0]];
+        if (source.Shape != result.Shape || result.Shape.Rank == 0)
+        {
+            errors.Error(result.Name, $"normalizes rows of {source.Shape} but has shape {result.Shape}; expected the source's shape, rank 1 or more.");
+        }
+
+        foreach (var vector in operation.Operands.Skip(1).Select(name => operands[name]))
+        {
+            if (vector.Shape.ElementCount != result.Shape.Last || vector.Shape.Extents.SkipLast(1).Any(e => e != 1))
+            {
+                errors.Error(result.Name, Invariant($"scales rows of length {result.Shape.Last} by %{vector.Name} of shape {vector.Shape}."));
+            }
+        }
+    }
+}

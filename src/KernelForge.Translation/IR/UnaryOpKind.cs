@@ -1,0 +1,26 @@
+namespace KernelForge.Translation.IR;
+
+/// <summary>Elementwise functions of one tensor, each with torch's float32 CUDA numerics (see <c>ExpressionWriter</c>).</summary>
+public enum UnaryOpKind
+{
+    /// <summary>A copy (with broadcasting: how <c>aten.expand</c> is lowered).</summary>
+    Identity,
+    Relu,
+    Sigmoid,
+    Tanh,
+    Exp,
+    Log,
+    Sqrt,
+    Rsqrt,
+    Neg,
+    Abs,
+    Reciprocal,
+    Erf,
+
+    /// <summary>Exact GELU, <c>0.5 x (1 + erf(x / sqrt 2))</c> (<c>approximate='none'</c>).</summary>
+    Gelu,
+
+    /// <summary>GELU with the tanh approximation (<c>approximate='tanh'</c>).</summary>
+    GeluTanh,
+    Silu,
+}

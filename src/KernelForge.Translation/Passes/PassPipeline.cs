@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using KernelForge.Translation.IR;
+
+namespace KernelForge.Translation.Passes;
+
+/// <summary>An ordered list of passes; <see cref="Default"/> is the one place where the translator's passes are composed.</summary>
+public sealed class PassPipeline(ImmutableArray<IGraphPass> passes)
+{
+    /// <summary>
+    /// Views first (so patterns see through them), then normalization patterns (they match single ops, so they must run
+    /// before fusion merges them), then outputs that need their own copy, then elementwise fusion; dead values go twice.
+    /// </summary>
+    public static PassPipeline Default { get; } = new(
+    [
+        new FoldViews(),
+        new FuseNormalization(),
+        new EliminateDeadValues(),
+        new MaterializeOutputs(),
+        new FuseElementwise(),
+        new EliminateDeadValues(),
+    ]);
+
+    public ImmutableArray<IGraphPass> Passes { get; } = passes;
+
+    /// <summary>Runs every pass in order; <paramref name="afterEach"/> sees each pass's result (tests verify it there).</summary>
+    public IRGraph Run(IRGraph graph, Action<IGraphPass, IRGraph>? afterEach = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        foreach (var pass in Passes)
+        {
+            graph = pass.Run(graph);
+            afterEach?.Invoke(pass, graph);
+        }
+
+        return graph;
+    }
+}

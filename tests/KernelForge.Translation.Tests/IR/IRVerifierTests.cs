@@ -1,0 +1,88 @@
+using KernelForge.Core;
+using KernelForge.Translation.IR;
+
+namespace KernelForge.Translation.Tests.IR;
+
+public sealed class IRVerifierTests
+{
+    private static readonly IRValue X = new("x", Shape.Of(4, 8), DataType.Float32);
+    private static readonly IRValue W = new("w", Shape.Of(8), DataType.Float32);
+
+    [Fact]
+    public void Verify_WellFormedGraph_NoErrors()
+    {
+        var graph = Graph([new BinaryOp(X with { Name = "y" }, BinaryOpKind.Mul, "x", "w")], "y");
+
+        Assert.Empty(IRVerifier.Verify(graph));
+    }
+
+    [Fact]
+    public void Verify_UseBeforeDefinition_Error()
+    {
+        var graph = Graph([new UnaryOp(X with { Name = "a" }, UnaryOpKind.Relu, "b"), new UnaryOp(X with { Name = "b" }, UnaryOpKind.Exp, "x")], "a");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.NodeName == "a" && d.Message.Contains("%b before it is defined", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_OperandDoesNotBroadcast_Error()
+    {
+        var graph = Graph([new BinaryOp(W with { Name = "y" }, BinaryOpKind.Add, "x", "w")], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.Message.Contains("does not broadcast", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_OutputNeverDefined_Error()
+    {
+        Assert.Contains(IRVerifier.Verify(Graph([], "ghost")), d => d.NodeName == "ghost");
+    }
+
+    [Fact]
+    public void Verify_NameDefinedTwice_Error()
+    {
+        var graph = Graph([new UnaryOp(X, UnaryOpKind.Relu, "x")], "x");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.Message.Contains("defined twice", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_ReshapeChangesElementCount_Error()
+    {
+        var graph = Graph([new ReshapeOp(new IRValue("v", Shape.Of(3, 8), DataType.Float32), "x")], "v");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.Message.Contains("element counts differ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new long[] { 4 }, true)]
+    [InlineData(new long[] { 4, 1 }, true)]
+    [InlineData(new long[] { 8 }, false)]
+    public void Verify_ReductionResultShape_DroppedOrKeptAxisOnly(long[] shape, bool valid)
+    {
+        var graph = Graph([new ReductionOp(new IRValue("s", Shape.Of(shape), DataType.Float32), ReductionKind.Sum, "x", 1)], "s");
+
+        Assert.Equal(valid, IRVerifier.Verify(graph).Count == 0);
+    }
+
+    [Fact]
+    public void Verify_LayerNormWeightOfWrongLength_Error()
+    {
+        var graph = Graph([new RowLayerNormOp(X with { Name = "y" }, "x", "v", null, 1e-5)], "y", new IRValue("v", Shape.Of(4), DataType.Float32));
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.Message.Contains("scales rows of length 8", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_MixedDataTypes_Error()
+    {
+        var graph = Graph([new UnaryOp(new IRValue("y", Shape.Of(4, 8), DataType.Float64), UnaryOpKind.Exp, "x")], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.Message.Contains("float64 but reads %x of float32", StringComparison.Ordinal));
+    }
+
+    private static IRGraph Graph(Operation[] operations, string output, IRValue? extra = null) => new(
+        [new GraphInput(X, TensorRole.Input), new GraphInput(extra ?? W, TensorRole.Parameter)],
+        [.. operations],
+        [output]);
+}

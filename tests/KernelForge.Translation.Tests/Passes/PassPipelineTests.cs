@@ -1,0 +1,33 @@
+using KernelForge.Translation.IR;
+using KernelForge.Translation.Passes;
+
+namespace KernelForge.Translation.Tests.Passes;
+
+public sealed class PassPipelineTests
+{
+    public static TheoryData<string> Graphs() => [.. TestFiles.GraphNames];
+
+    [Theory]
+    [MemberData(nameof(Graphs))]
+    public void Run_GoldenGraph_VerifierAcceptsTheResultOfEveryPass(string graph)
+    {
+        var seen = new List<string>();
+
+        var result = PassPipeline.Default.Run(TestFiles.ReadGraph(graph), (pass, after) =>
+        {
+            seen.Add(pass.Name);
+            Assert.True(IRVerifier.Verify(after).Count == 0, $"after {pass.Name}:\n{string.Join("\n", IRVerifier.Verify(after))}\n{after}");
+        });
+
+        Assert.Equal(PassPipeline.Default.Passes.Select(p => p.Name), seen);
+        Assert.DoesNotContain(result.Operations, o => o is UnaryOp or BinaryOp);
+    }
+
+    [Fact]
+    public void Default_OrderIsViewsNormalizationOutputsFusion()
+    {
+        Assert.Equal(
+            ["FoldViews", "FuseNormalization", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "EliminateDeadValues"],
+            PassPipeline.Default.Passes.Select(p => p.Name));
+    }
+}

@@ -1,0 +1,219 @@
+"""``export_graph``: a problem's Model -> the graph JSON of schema v1 (``docs/graph-schema.md``) for the built-in translator.
+
+torch.export captures ``forward`` with the example inputs, ``run_decompositions()`` lowers it to core ATen, and the
+FX graph is written out: placeholders as inputs (in ABI order: user inputs, then parameters in ``named_parameters()``
+order, then buffers in ``named_buffers()`` order), ``call_function`` nodes with normalized targets and arguments, and
+the output node's values. Only ``export_graph`` needs torch; the rest works on duck-typed objects, so the tests run
+without it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .errors import WorkerError
+from .problem import line_in_file
+
+SCHEMA_VERSION = 1
+
+_ROLES = {"USER_INPUT": "input", "PARAMETER": "parameter", "BUFFER": "buffer"}
+_ROLE_ORDER = {"input": 0, "parameter": 1, "buffer": 2}
+_TORCH_OBJECT_KINDS = ("dtype", "device", "layout", "memory_format")
+# Nodes that only assert facts torch already checked while exporting; they produce no value the graph uses.
+_IGNORED_TARGET_PREFIXES = ("aten._assert_", "aten.sym_constrain_range")
+_USER_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
+
+
+def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | None = None) -> dict[str, Any]:
+    """The schema-v1 graph of ``model`` called on ``example_inputs`` (static shapes, core ATen ops).
+
+    Raises ``WorkerError("not_translatable")`` naming the construct, and the line of ``problem_path`` when known,
+    if torch.export cannot capture the model; ``WorkerError("environment")`` without torch.
+    """
+    from .environment import require_torch
+    torch = require_torch()
+    try:
+        exported = torch.export.export(model, tuple(example_inputs))
+        exported = exported.run_decompositions()  # the default table: core ATen
+    except Exception as error:  # torch.export raises many types (UserError, Unsupported, guard failures…)
+        raise export_failure(error, problem_path) from error
+    return graph_to_schema(exported,
+                           parameter_order=[name for name, _ in model.named_parameters()],
+                           buffer_order=[name for name, _ in model.named_buffers()])
+
+
+def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_order: Sequence[str] = ()) -> dict[str, Any]:
+    """Schema v1 for an ``ExportedProgram`` (anything with ``graph_module.graph.nodes`` and ``graph_signature``)."""
+    roles = _input_roles(exported.graph_signature)
+    inputs: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
+    nodes: list[dict[str, Any]] = []
+    outputs: list[str] = []
+    order = {"parameter": list(parameter_order), "buffer": list(buffer_order)}
+    for position, node in enumerate(exported.graph_module.graph.nodes):
+        if node.op == "placeholder":
+            role, fqn = roles.get(node.name, ("input", None))
+            entry = _input_entry(node, role, fqn)
+            rank = order[role].index(fqn) if role in order and fqn in order[role] else position
+            inputs.append(((_ROLE_ORDER[role], rank, position), entry))
+        elif node.op == "call_function":
+            target = target_name(node.target)
+            if not target.startswith(_IGNORED_TARGET_PREFIXES):
+                nodes.append(_node_entry(node, target))
+        elif node.op == "output":
+            outputs = [_output_name(value) for value in _flatten(node.args[0])]
+        else:
+            raise not_translatable(f"graph node {node.name} is a `{node.op}` node; an exported program should have "
+                                   "only placeholders, call_function nodes and one output.")
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "inputs": [entry for _, entry in sorted(inputs, key=lambda pair: pair[0])],
+        "nodes": nodes,
+        "outputs": outputs,
+    }
+
+
+def target_name(target: Any) -> str:
+    """``aten.<op>.<overload>`` for an ATen overload (or its name as a string), ``getitem`` for ``operator.getitem``."""
+    if not isinstance(target, str):
+        if getattr(target, "__module__", None) in ("operator", "_operator") and getattr(target, "__name__", None):
+            return target.__name__
+        target = str(target)
+    if target.startswith("torch.ops."):
+        target = target[len("torch.ops."):]
+    if target.count(".") == 1 and target.startswith("aten."):
+        target += ".default"  # an overload packet: its default overload
+    return target
+
+
+def normalize_arg(value: Any) -> Any:
+    """One argument as schema v1 encodes it: node references, numbers, bools, None, strings, lists, tagged torch objects."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return {"float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    if _is_fx_node(value):
+        return {"node": value.name}
+    if isinstance(value, (list, tuple)):
+        return [normalize_arg(item) for item in value]
+    kind = _torch_object_kind(value)
+    if kind is not None:
+        return {kind: _torch_name(value)}
+    raise not_translatable(f"an argument of type {type(value).__name__} ({_short(value)}) has no encoding in graph "
+                           "schema v1; symbolic sizes mean dynamic shapes, which the built-in translator does not handle.")
+
+
+def tensor_meta(value: Any) -> tuple[Any, Any]:
+    """``(shape, dtype)`` of a node's ``meta["val"]``: lists of them for a tuple, ``(None, None)`` for a non-tensor."""
+    if isinstance(value, (list, tuple)):
+        metas = [tensor_meta(item) for item in value]
+        return [shape for shape, _ in metas], [dtype for _, dtype in metas]
+    if value is None or not (hasattr(value, "shape") and hasattr(value, "dtype")):
+        return None, None
+    return [_static_extent(extent) for extent in value.shape], _torch_name(value.dtype)
+
+
+def export_failure(error: BaseException, problem_path: str | None) -> WorkerError:
+    """A ``not_translatable`` error naming what torch.export rejected and, when it can be found, the problem's line."""
+    first_line = (str(error).strip().splitlines() or [""])[0][:300]
+    line = line_in_file(error, problem_path) if problem_path else None
+    if line is None and problem_path:
+        line = _line_from_message(str(error), problem_path)
+    where = f"{problem_path}:{line}: " if problem_path and line else (f"{problem_path}: " if problem_path else "")
+    return WorkerError(
+        "not_translatable",
+        f"{where}torch.export could not capture the model ({type(error).__name__}: {first_line}). The built-in "
+        "translator needs a graph without data-dependent control flow or Python constructs torch.export rejects; "
+        "rewrite that part of forward, or use an LLM proposer.",
+        file=problem_path, line=line)
+
+
+def not_translatable(message: str, node: str | None = None) -> WorkerError:
+    return WorkerError("not_translatable", f"{node}: {message}" if node else message)
+
+
+def _input_roles(signature: Any) -> dict[str, tuple[str, str | None]]:
+    roles: dict[str, tuple[str, str | None]] = {}
+    for spec in getattr(signature, "input_specs", ()):
+        kind = getattr(spec.kind, "name", str(spec.kind))
+        name = spec.arg.name
+        if kind not in _ROLES:
+            raise not_translatable(f"input {name} is a {kind.lower()} (e.g. a tensor created inside forward); the ABI "
+                                   "passes only inputs, parameters and buffers. Make it a registered buffer.")
+        roles[name] = (_ROLES[kind], getattr(spec, "target", None))
+    return roles
+
+
+def _input_entry(node: Any, role: str, fqn: str | None) -> dict[str, Any]:
+    shape, dtype = tensor_meta(node.meta.get("val"))
+    if shape is None or isinstance(dtype, list):
+        raise not_translatable(f"input {node.name} is not a tensor; the ABI passes tensors only (make it a constant "
+                               "of the Model, or a tensor input).")
+    entry: dict[str, Any] = {"name": node.name, "shape": shape, "dtype": dtype, "role": role}
+    if fqn is not None and role != "input":
+        entry["target"] = fqn
+    return entry
+
+
+def _node_entry(node: Any, target: str) -> dict[str, Any]:
+    try:
+        args = [normalize_arg(arg) for arg in node.args]
+        kwargs = {key: normalize_arg(value) for key, value in node.kwargs.items()}
+        shape, dtype = tensor_meta(node.meta.get("val"))
+    except WorkerError as error:
+        raise not_translatable(error.message, node=f"{node.name} ({target})") from None
+    return {"name": node.name, "target": target, "args": args, "kwargs": kwargs, "shape": shape, "dtype": dtype}
+
+
+def _output_name(value: Any) -> str:
+    if not _is_fx_node(value):
+        raise not_translatable(f"forward returns {_short(value)}, not a tensor; the ABI returns tensors only.")
+    return value.name
+
+
+def _flatten(values: Any) -> Iterable[Any]:
+    if isinstance(values, (list, tuple)):
+        for value in values:
+            yield from _flatten(value)
+    else:
+        yield values
+
+
+def _is_fx_node(value: Any) -> bool:
+    return type(value).__name__ == "Node" and hasattr(value, "op") and hasattr(value, "name")
+
+
+def _torch_object_kind(value: Any) -> str | None:
+    kind = type(value).__name__
+    return kind if type(value).__module__ == "torch" and kind in _TORCH_OBJECT_KINDS else None
+
+
+def _torch_name(value: Any) -> str:
+    text = str(value)
+    return text[len("torch."):] if text.startswith("torch.") else text
+
+
+def _static_extent(extent: Any) -> int:
+    if isinstance(extent, int) and not isinstance(extent, bool):
+        return extent
+    raise not_translatable(f"a tensor has the symbolic size {extent}; dynamic shapes are not supported, export with "
+                           "static example inputs.")
+
+
+def _line_from_message(message: str, problem_path: str) -> int | None:
+    """The last ``File "...", line N`` in the message that names the problem file (dynamo quotes user frames so)."""
+    import os
+    target = os.path.abspath(problem_path)
+    lines = [int(m.group(2)) for m in _USER_FRAME.finditer(message) if os.path.abspath(m.group(1)) == target]
+    return lines[-1] if lines else None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
