@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>Bad usage or a broken environment (no GPU, no nvcc, no torch, unwritable archive, malformed problem).</summary>
     public const int UsageOrEnvironment = 2;
 
+    /// <summary>The problem uses something the built-in translator cannot lower yet; the diagnostics say what.</summary>
+    public const int NotTranslatable = 3;
+
     /// <summary>Interrupted by Ctrl+C.</summary>
     public const int Cancelled = 130;
 }

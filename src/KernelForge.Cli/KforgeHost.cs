@@ -19,9 +19,7 @@ internal sealed record KforgeHost(KforgeResources Resources, NvccInstallation Nv
     /// <exception cref="EnvironmentException">Something is missing; the message says what and how to fix it.</exception>
     public static async Task<KforgeHost> CreateAsync(CancellationToken cancellationToken)
     {
-        var resources = KforgeResources.Locate()
-            ?? throw new EnvironmentException("kforge's worker/ and abi/ folders are not next to its binary; rebuild it with ./kforge, or set KFORGE_HOME to the repository folder.");
-
+        var resources = LocateResources();
         if (!CudaRuntime.IsAvailable(out var reason))
         {
             throw new EnvironmentException($"No usable NVIDIA GPU ({reason}): run kforge on a machine with an NVIDIA GPU, its driver and the CUDA runtime.");
@@ -42,13 +40,20 @@ internal sealed record KforgeHost(KforgeResources Resources, NvccInstallation Nv
             throw new EnvironmentException($"nvcc (the CUDA toolkit) was not found: install the CUDA toolkit, or set CUDA_HOME or {NvccLocator.NvccVariable} to it.");
         }
 
-        var python = Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } configured
+        return new KforgeHost(resources, nvcc, FindPython(), DefaultCacheDirectory());
+    }
+
+    /// <exception cref="EnvironmentException">The worker and ABI folders are not beside the binary.</exception>
+    public static KforgeResources LocateResources() =>
+        KforgeResources.Locate()
+        ?? throw new EnvironmentException("kforge's worker/ and abi/ folders are not next to its binary; rebuild it with ./kforge, or set KFORGE_HOME to the repository folder.");
+
+    /// <exception cref="EnvironmentException">No python3 on PATH and no KFORGE_PYTHON.</exception>
+    public static string FindPython() =>
+        Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } configured
             ? configured
             : NvccLocator.Default.FindOnPath("python3")
               ?? throw new EnvironmentException($"python3 was not found: install Python 3.10+ with torch 2.x, or set {PythonVariable} to such a Python.");
-
-        return new KforgeHost(resources, nvcc, python, DefaultCacheDirectory());
-    }
 
     public EvaluationSessionOptions SessionOptions(int inputSets, int device, Action<string>? stderrSink) => new(
         new WorkerOptions(PythonPath, Resources.WorkerSourceDirectory, device) { StderrSink = stderrSink },

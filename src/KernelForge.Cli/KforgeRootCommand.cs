@@ -11,6 +11,7 @@ internal static class KforgeRootCommand
         new("KernelForge: turn PyTorch problems into verified, fast CUDA kernels, and prove the numbers.")
         {
             new VerifyCommand(console),
+            new TranslateCommand(console),
             new RunnerCommand(),
         };
 }

@@ -43,7 +43,7 @@ public sealed class VerifyCommandTests
     [Fact]
     public async Task Invoke_PythonFileWithoutModelNew_ExitsTwoNamingTheFormats()
     {
-        var problem = RepositoryFile("problems/level1/relu.py");
+        var problem = RepositoryFiles.Find("problems/level1/relu.py");
         var kernel = Path.Combine(Path.GetTempPath(), "kforge-test-not-a-candidate.py");
         await File.WriteAllTextAsync(kernel, "class Model: pass\n");
 
@@ -58,7 +58,7 @@ public sealed class VerifyCommandTests
     // Runs where dotnet test runs: CI and developer machines, which have no GPU (the GPU suite covers GPU hosts).
     public async Task Invoke_NoGpuOnThisMachine_ExitsTwoWithEnvironmentSentence()
     {
-        var (exitCode, stderr) = await InvokeAsync("verify", "--problem", RepositoryFile("problems/level1/relu.py"), "--kernel", RepositoryFile("examples/relu_abi.cu"), "--archive", Path.Combine(Path.GetTempPath(), "kforge-test.db"));
+        var (exitCode, stderr) = await InvokeAsync("verify", "--problem", RepositoryFiles.Find("problems/level1/relu.py"), "--kernel", RepositoryFiles.Find("examples/relu_abi.cu"), "--archive", Path.Combine(Path.GetTempPath(), "kforge-test.db"));
 
         Assert.Equal(ExitCodes.UsageOrEnvironment, exitCode);
         Assert.Contains("No usable NVIDIA GPU", stderr, StringComparison.Ordinal);
@@ -80,21 +80,6 @@ public sealed class VerifyCommandTests
         {
             Console.SetError(previous);
         }
-    }
-
-    // Walks up from this source file: builds may put binaries outside the checkout (--artifacts-path).
-    private static string RepositoryFile(string relative, [System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
-    {
-        for (var directory = new DirectoryInfo(Path.GetDirectoryName(sourceFile)!); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, relative);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException(relative);
     }
 }
 

@@ -11,7 +11,7 @@ public sealed class DependencyRulesTests
         ["KernelForge.Evaluation"] = ["KernelForge.Core"],
         ["KernelForge.Archive"] = ["KernelForge.Core"],
         ["KernelForge.Translation"] = ["KernelForge.Core"],
-        ["kforge"] = ["KernelForge.Core", "KernelForge.Evaluation", "KernelForge.Archive"],
+        ["kforge"] = ["KernelForge.Core", "KernelForge.Evaluation", "KernelForge.Archive", "KernelForge.Translation"],
     };
 
     private static readonly Dictionary<string, string> PackageOwners = new()

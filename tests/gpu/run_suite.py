@@ -148,6 +148,41 @@ def run_throughput(args: argparse.Namespace, suite: Suite) -> None:
     shutil.rmtree(variants_dir, ignore_errors=True)
 
 
+def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> None:
+    """Translates every level-1 problem with the built-in translator and verifies what it produces.
+
+    A problem the translator declines (exit 3) is a coverage gap, not a failure; a generated kernel that is rejected
+    is a translator bug and fails the suite.
+    """
+    out_dir = args.out / "translated"
+    for problem in sorted((ROOT / "problems/level1").glob("*.py")):
+        kernel = out_dir / problem.stem / "kernel.cu"
+        started = time.monotonic()
+        proc = subprocess.run([args.kforge, "translate", str(problem), "--out", str(kernel), "--json"], capture_output=True,
+                              text=True, cwd=ROOT, timeout=args.case_timeout)
+        suite.log(f"--- translate {problem.name}: exit {proc.returncode}, {time.monotonic() - started:.1f} s\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+        if proc.returncode == 3:
+            suite.record(f"translate {problem.stem}", True, "not translatable yet (coverage gap): " + proc.stderr.strip()[-200:],
+                         translated=False)
+            continue
+        if proc.returncode != 0:
+            suite.record(f"translate {problem.stem}", False, f"translate exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
+            continue
+        code, doc, stderr, _ = verify(args.kforge, str(problem.relative_to(ROOT)), [str(kernel)], args.out / "kforge.db",
+                                      {"KFORGE_CACHE_DIR": str(cache_dir)}, timeout_s=args.case_timeout)
+        if doc is None:
+            suite.record(f"translated {problem.stem}", False, f"verify exit {code}: {stderr.strip()[-300:]}")
+            continue
+        timing = doc["timing"]
+        cand = timing.get("candidate") or {}
+        detail = doc["verdict"] + (f" ({doc.get('failure_kind')}: {(doc.get('failure_message') or '')[:200]})" if doc.get("failure_kind") else "")
+        if cand:
+            detail += (f"; median {cand['median_us']:.2f} us; {num(timing.get('speedup_over_eager'))}x eager, "
+                       f"{num(timing.get('speedup_over_compiled'))}x compile; {num(timing.get('fraction_of_floor'), 3)} of floor")
+        suite.record(f"translated {problem.stem}", doc["verdict"] == "accepted", detail, translated=True,
+                     median_us=cand.get("median_us"), report=doc)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--kforge", required=True)
@@ -155,6 +190,7 @@ def main() -> int:
     parser.add_argument("--variants", type=int, default=50)
     parser.add_argument("--throughput-after", type=int, default=6, help="run the throughput batch after this many cases")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-translated", action="store_true", help="skip translating and verifying problems/level1")
     parser.add_argument("--only", help="comma-separated kernel stems to run, e.g. relu_abi,noop_abi")
     parser.add_argument("--repeat", type=int, help="override each case's repeat count")
     parser.add_argument("--case-timeout", type=int, default=240, help="seconds one kforge invocation may take")
@@ -171,6 +207,8 @@ def main() -> int:
     if not args.skip_throughput:
         run_throughput(args, suite)
     run_cases(args, suite, cache_dir, cases[args.throughput_after:])
+    if not args.skip_translated:
+        run_translated(args, suite, cache_dir)
     # Cold-cache compile latency: the first run of each distinct kernel above compiled with an empty cache.
     cold = [r["compile_seconds"] for r in suite.rows if r.get("compile_seconds") is not None and r.get("cache_hit") is False]
     warm = [r["compile_seconds"] for r in suite.rows if r.get("compile_seconds") is not None and r.get("cache_hit") is True]

@@ -42,6 +42,12 @@ class DispatchTests(unittest.TestCase):
         self.assertTrue(response["error"]["message"])
         return response["error"]
 
+    def test_export_graph_before_load_problem_is_a_bad_request(self) -> None:
+        response, done = respond(self.worker, {"v": 1, "id": 21, "op": "export_graph"})
+        error = self.assert_error(response, "bad_request", 21)
+        self.assertIn("load_problem", error["message"])
+        self.assertFalse(done)
+
     def test_unknown_op_is_a_bad_request_with_the_id(self) -> None:
         response, done = respond(self.worker, {"v": 1, "id": 41, "op": "frobnicate"})
         error = self.assert_error(response, "bad_request", 41)

@@ -45,7 +45,7 @@ public sealed class WorkerClient(JsonLinesProcess process, WorkerOptions options
             ["problem_path"] = problemPath,
             ["seeds"] = new JsonArray([.. seeds.Select(seed => JsonValue.Create(seed))]),
             ["shm_dir"] = sharedMemoryDirectory,
-            ["device"] = options.Device,
+            ["device"] = options.TorchDevice is { } torchDevice ? JsonValue.Create(torchDevice) : JsonValue.Create(options.Device),
         };
         var response = await process.RequestAsync("load_problem", request, options.LoadDeadline, cancellationToken);
         var info = new ProblemInfo(
@@ -86,6 +86,14 @@ public sealed class WorkerClient(JsonLinesProcess process, WorkerOptions options
         var request = new JsonObject { ["mode"] = mode, ["timing"] = JsonFields.FromTimingOptions(timing) };
         var response = await process.RequestAsync("time_reference", request, options.TimingDeadline, cancellationToken);
         return new ReferenceTiming(JsonFields.Doubles(response, "samples_us"), JsonFields.Flag(response, "l2_flushed") ?? false, JsonFields.Number(response, "setup_seconds") ?? 0);
+    }
+
+    /// <summary>The loaded problem's model exported by torch.export (core ATen) as graph schema v1 JSON (docs/graph-schema.md).</summary>
+    /// <exception cref="ProtocolErrorException">Kind <c>not_translatable</c> when torch.export cannot capture the model; the message names the construct and line.</exception>
+    public async Task<string> ExportGraphAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await process.RequestAsync("export_graph", null, options.LoadDeadline, cancellationToken);
+        return response["graph"]?.ToJsonString() ?? throw new ProtocolErrorException("bad_response", "export_graph answered without a graph.", null, null);
     }
 
     public ValueTask DisposeAsync() => process.DisposeAsync();

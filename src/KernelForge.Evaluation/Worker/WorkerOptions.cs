@@ -9,6 +9,9 @@ public sealed record WorkerOptions(string PythonPath, string WorkerSourceDirecto
     /// <summary>Deadline for one reference timing; torch.compile's first call can take a minute.</summary>
     public TimeSpan TimingDeadline { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>A torch device string (e.g. "cpu") sent instead of <c>Device</c>: translation needs torch but no GPU.</summary>
+    public string? TorchDevice { get; init; }
+
     /// <summary>Where the child processes' stderr lines go (null: kept only as a tail for error messages).</summary>
     public Action<string>? StderrSink { get; init; }
 

@@ -39,6 +39,8 @@ _HINTS: dict[type, dict[str, Any]] = {}
 
 def decode(tp: Any, value: Any, where: str) -> Any:
     """A JSON value as type ``tp`` (a dataclass, tuple[T, ...], a union with None, int, float, str, bool)."""
+    if tp is Any:  # free-form JSON (the exported graph), passed through as parsed
+        return value
     origin = typing.get_origin(tp)
     if origin is Union or origin is types.UnionType:
         options = [arg for arg in typing.get_args(tp) if arg is not type(None)]

@@ -9,7 +9,8 @@ from typing import Any
 
 from . import __version__
 from .errors import WorkerError, bad_request
-from .protocol import (PROTOCOL_VERSION, CheckRequest, ErrorInfo, ErrorResponse, HelloRequest, HelloResponse,
+from .protocol import (PROTOCOL_VERSION, CheckRequest, ErrorInfo, ErrorResponse, ExportGraphRequest, ExportGraphResponse,
+                       HelloRequest, HelloResponse,
                        LoadProblemRequest, Request, Response, ShutdownRequest, ShutdownResponse,
                        TimeReferenceRequest, encode_response, error_response, parse_request, request_id_of)
 
@@ -26,6 +27,7 @@ class Worker:
             LoadProblemRequest: self._load_problem,
             CheckRequest: self._check,
             TimeReferenceRequest: self._time_reference,
+            ExportGraphRequest: self._export_graph,
             ShutdownRequest: lambda request: ShutdownResponse(request.id),
         }
 
@@ -71,6 +73,11 @@ class Worker:
     def _time_reference(self, request: TimeReferenceRequest) -> Response:
         from .timing import time_reference
         return time_reference(self._loaded("time_reference"), request)
+
+    def _export_graph(self, request: ExportGraphRequest) -> Response:
+        from .export import export_graph
+        problem = self._loaded("export_graph")
+        return ExportGraphResponse(request.id, export_graph(problem.model, problem.input_sets[0], problem_path=problem.path))
 
     def _loaded(self, op: str) -> Any:
         if self._problem is None:

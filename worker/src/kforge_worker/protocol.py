@@ -127,14 +127,21 @@ class TimeReferenceRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportGraphRequest:
+    """Exports the loaded problem's model with torch.export (core ATen) as graph schema v1 (docs/graph-schema.md)."""
+    OP: ClassVar[str] = "export_graph"
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ShutdownRequest:
     OP: ClassVar[str] = "shutdown"
     id: int
 
 
-Request = Union[HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ShutdownRequest]
+Request = Union[HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ExportGraphRequest, ShutdownRequest]
 REQUEST_TYPES: dict[str, type] = {
-    cls.OP: cls for cls in (HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ShutdownRequest)
+    cls.OP: cls for cls in (HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ExportGraphRequest, ShutdownRequest)
 }
 
 
@@ -175,6 +182,12 @@ class TimeReferenceResponse:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportGraphResponse:
+    id: int
+    graph: Any
+
+
+@dataclass(frozen=True, slots=True)
 class ShutdownResponse:
     id: int
 
@@ -185,12 +198,14 @@ class ErrorResponse:
     error: ErrorInfo
 
 
-Response = Union[HelloResponse, LoadProblemResponse, CheckResponse, TimeReferenceResponse, ShutdownResponse, ErrorResponse]
+Response = Union[HelloResponse, LoadProblemResponse, CheckResponse, TimeReferenceResponse, ExportGraphResponse, ShutdownResponse,
+                 ErrorResponse]
 RESPONSE_TYPES: dict[str, type] = {
     "hello": HelloResponse,
     "load_problem": LoadProblemResponse,
     "check": CheckResponse,
     "time_reference": TimeReferenceResponse,
+    "export_graph": ExportGraphResponse,
     "shutdown": ShutdownResponse,
 }
 

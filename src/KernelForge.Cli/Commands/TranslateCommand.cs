@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace KernelForge.Cli.Commands;
+
+/// <summary><c>kforge translate problem.py</c>: the built-in translator alone: export the problem, lower it, write the ABI <c>.cu</c>.</summary>
+internal sealed class TranslateCommand : Command
+{
+    private static readonly Argument<FileInfo> ProblemArgument = new("problem")
+    {
+        Description = "The problem: a KernelBench-format .py (class Model, get_inputs, get_init_inputs).",
+    };
+
+    private static readonly Option<FileInfo?> GraphOption = new("--graph")
+    {
+        Description = "Translate this exported graph (schema v1, docs/graph-schema.md) instead of exporting the problem with torch.",
+    };
+
+    private static readonly Option<FileInfo?> OutOption = new("--out", "-o")
+    {
+        Description = "Where to write the generated .cu [default: out/<problem>/kernel.cu].",
+    };
+
+    private static readonly Option<bool> JsonOption = new("--json")
+    {
+        Description = "Print one JSON document: the output path, the IR hash, how each op was lowered, and the diagnostics.",
+    };
+
+    public TranslateCommand(IAnsiConsole console)
+        : base("translate", "Translate a problem into one KernelForge ABI .cu with the built-in translator (needs torch, not a GPU); says how each op was lowered.")
+    {
+        Arguments.Add(ProblemArgument);
+        Options.Add(GraphOption);
+        Options.Add(OutOption);
+        Options.Add(JsonOption);
+        SetAction((parseResult, cancellationToken) =>
+        {
+            var problem = parseResult.GetRequiredValue(ProblemArgument);
+            var output = parseResult.GetValue(OutOption) ?? new FileInfo(Path.Combine("out", Path.GetFileNameWithoutExtension(problem.Name), "kernel.cu"));
+            return new TranslateWorkflow(console).RunAsync(problem, parseResult.GetValue(GraphOption), output, parseResult.GetValue(JsonOption), cancellationToken);
+        });
+    }
+}

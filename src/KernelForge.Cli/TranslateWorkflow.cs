@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KernelForge.Evaluation.Pipeline;
+using KernelForge.Evaluation.Protocol;
+using KernelForge.Evaluation.Runner;
+using KernelForge.Evaluation.Worker;
+using KernelForge.Translation;
+using Spectre.Console;
+
+namespace KernelForge.Cli;
+
+/// <summary>
+/// <c>kforge translate</c> end to end: the worker exports the problem (torch.export, core ATen; on the GPU if there is
+/// one, else on the CPU), the built-in translator lowers the graph, and the <c>.cu</c> and the graph are written.
+/// </summary>
+internal sealed class TranslateWorkflow(IAnsiConsole console)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public async Task<int> RunAsync(FileInfo problem, FileInfo? graph, FileInfo output, bool json, CancellationToken cancellationToken)
+    {
+        if (!problem.Exists)
+        {
+            return Fail($"problem file '{problem}' does not exist; pass the path of a KernelBench-format .py (see problems/).");
+        }
+
+        if (graph is { Exists: false })
+        {
+            return Fail($"graph file '{graph}' does not exist; pass a graph exported by kforge translate (out/<problem>/graph.json).");
+        }
+
+        string graphJson;
+        try
+        {
+            graphJson = graph is not null ? await File.ReadAllTextAsync(graph.FullName, cancellationToken) : await ExportAsync(problem, cancellationToken);
+        }
+        catch (EnvironmentException ex)
+        {
+            return Fail(ex.Message);
+        }
+        catch (ProtocolErrorException ex) when (ex.Kind == "not_translatable")
+        {
+            return Fail($"{problem} is not translatable by the built-in translator: {ex.Message}", ExitCodes.NotTranslatable);
+        }
+        catch (ProtocolErrorException ex) when (ex.Kind.StartsWith("problem_", StringComparison.Ordinal) || ex.Kind == "environment")
+        {
+            return Fail(ex.Message);
+        }
+
+        var result = new Translator().Translate(graphJson);
+        output.Directory?.Create();
+        await File.WriteAllTextAsync(Path.Combine(output.DirectoryName ?? ".", "graph.json"), graphJson, cancellationToken);
+        if (result.Source is { } source)
+        {
+            await File.WriteAllTextAsync(output.FullName, source, cancellationToken);
+        }
+
+        if (json)
+        {
+            console.Profile.Out.Writer.WriteLine(ToJson(result, result.Succeeded ? output.ToString() : null).ToJsonString(Indented));
+        }
+        else
+        {
+            Render(result, output);
+        }
+
+        return result.Succeeded ? ExitCodes.Success : ExitCodes.NotTranslatable;
+    }
+
+    private static async Task<string> ExportAsync(FileInfo problem, CancellationToken cancellationToken)
+    {
+        var resources = KforgeHost.LocateResources();
+        var options = new WorkerOptions(KforgeHost.FindPython(), resources.WorkerSourceDirectory, Device: 0)
+        {
+            TorchDevice = CudaRuntime.IsAvailable(out _) ? null : "cpu",
+        };
+        var directory = Directory.CreateTempSubdirectory("kforge-translate-");
+        try
+        {
+            await using var worker = WorkerClient.Start(options);
+            var hello = await worker.HelloAsync(cancellationToken);
+            if (hello.TorchVersion is null)
+            {
+                throw new EnvironmentException($"{options.PythonPath} cannot import torch, which exporting a problem needs: install PyTorch 2.x, set {KforgeHost.PythonVariable}, or pass --graph.");
+            }
+
+            await worker.LoadProblemAsync(problem.FullName, [EvaluationSessionOptions.DefaultSeeds[0]], directory.FullName, cancellationToken);
+            return await worker.ExportGraphAsync(cancellationToken);
+        }
+        catch (ProcessCrashedException ex)
+        {
+            throw new EnvironmentException($"The reference worker exited: {ex.StderrTail.Split('\n').LastOrDefault(line => line.Length > 0) ?? ex.Message}", ex);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private void Render(TranslationResult result, FileInfo output)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("node", "ATen op", "lowered as");
+        foreach (var note in result.Lowerings)
+        {
+            table.AddRow(Markup.Escape(note.Node), Markup.Escape(note.Target), Markup.Escape(note.How));
+        }
+
+        console.Write(table);
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            console.MarkupLineInterpolated($"[yellow]{diagnostic}[/]");
+        }
+
+        if (result.Succeeded)
+        {
+            console.MarkupLineInterpolated($"[green]wrote[/] {output} (IR {result.IRHash}); verify it with: kforge verify --problem <problem.py> --kernel {output}");
+        }
+        else
+        {
+            console.MarkupLine("[red]not translatable[/] by the built-in translator: see the diagnostics above.");
+        }
+    }
+
+    private static JsonObject ToJson(TranslationResult result, string? sourcePath) => new()
+    {
+        ["translated"] = result.Succeeded,
+        ["source_path"] = sourcePath,
+        ["ir_hash"] = result.IRHash,
+        ["lowerings"] = new JsonArray([.. result.Lowerings.Select(note => (JsonNode)new JsonObject
+        {
+            ["node"] = note.Node,
+            ["target"] = note.Target,
+            ["how"] = note.How,
+        })]),
+        ["diagnostics"] = new JsonArray([.. result.Diagnostics.Select(diagnostic => JsonValue.Create(diagnostic.ToString()))]),
+    };
+
+    private static int Fail(string message, int exitCode = ExitCodes.UsageOrEnvironment)
+    {
+        Console.Error.WriteLine("kforge: " + message);
+        return exitCode;
+    }
+}
