@@ -1,4 +1,5 @@
 using KernelForge.Core;
+using KernelForge.Evaluation.Validation;
 
 namespace KernelForge.Cli;
 
@@ -9,5 +10,6 @@ internal sealed record VerifySettings(
     bool Json,
     FileInfo Archive,
     PrecisionPolicy Precision,
+    LibraryPolicy LibraryPolicy,
     int Device,
     int InputSets);

@@ -32,7 +32,8 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
             }).ToList();
             var started = TimeProvider.System.GetTimestamp();
             await using var session = await EvaluationSession.StartAsync(
-                host.SessionOptions(settings.InputSets, settings.Device, StderrSink(settings)), ProgressSink(settings), cancellationToken: cancellationToken);
+                host.SessionOptions(settings.InputSets, settings.Device, StderrSink(settings)) with { LibraryPolicy = settings.LibraryPolicy },
+                ProgressSink(settings), cancellationToken: cancellationToken);
 
             // Fill the compile pool with the whole batch at once; each evaluation then finds its build in flight or cached.
             var prefetch = candidates.Select(candidate => candidate.Format == CandidateFormat.Abi

@@ -6,6 +6,9 @@ namespace KernelForge.Core;
 /// </summary>
 public readonly record struct FailureKind(string Value)
 {
+    /// <summary>The source uses a construct the static checks ban (another stream, host threads, files, non-PTX asm…); it was not compiled.</summary>
+    public static FailureKind BannedConstruct { get; } = new("banned_construct");
+
     /// <summary>nvcc failed, or the source has no <c>kforge_entry</c>.</summary>
     public static FailureKind CompileError { get; } = new("compile_error");
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KernelForge.Core;
+using KernelForge.Evaluation.Validation;
 using Spectre.Console;
 
 namespace KernelForge.Cli.Commands;
@@ -37,6 +38,12 @@ internal sealed class VerifyCommand : Command
         DefaultValueFactory = _ => PrecisionPolicy.Strict,
     };
 
+    private static readonly Option<LibraryPolicy> LibraryPolicyOption = new("--library-policy")
+    {
+        Description = "AllowLibraries: candidates may call cuBLAS/cuDNN (always recorded); PureCuda: such calls are rejected before compiling.",
+        DefaultValueFactory = _ => LibraryPolicy.AllowLibraries,
+    };
+
     private static readonly Option<int> DeviceOption = new("--device")
     {
         Description = "CUDA device ordinal to evaluate on.",
@@ -57,6 +64,7 @@ internal sealed class VerifyCommand : Command
         Options.Add(JsonOption);
         Options.Add(ArchiveOption);
         Options.Add(PrecisionOption);
+        Options.Add(LibraryPolicyOption);
         Options.Add(DeviceOption);
         Options.Add(InputSetsOption);
         InputSetsOption.Validators.Add(result =>
@@ -74,6 +82,7 @@ internal sealed class VerifyCommand : Command
                 parseResult.GetValue(JsonOption),
                 parseResult.GetRequiredValue(ArchiveOption),
                 parseResult.GetValue(PrecisionOption),
+                parseResult.GetValue(LibraryPolicyOption),
                 parseResult.GetValue(DeviceOption),
                 parseResult.GetValue(InputSetsOption));
             return new VerifyWorkflow(console).RunAsync(settings, cancellationToken);

@@ -4,6 +4,7 @@ using KernelForge.Evaluation.Extension;
 using KernelForge.Evaluation.Protocol;
 using KernelForge.Evaluation.Runner;
 using KernelForge.Evaluation.Statistics;
+using KernelForge.Evaluation.Validation;
 using KernelForge.Evaluation.Worker;
 
 namespace KernelForge.Evaluation.Pipeline;
@@ -11,10 +12,28 @@ namespace KernelForge.Evaluation.Pipeline;
 public sealed partial class EvaluationSession
 {
     /// <summary>Builds and loads the candidate in the runner for its format; a non-null rejection ends the evaluation.</summary>
-    private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareAsync(Attempt attempt, CancellationToken cancellationToken) =>
-        attempt.Request.Candidate.Format == CandidateFormat.Abi
+    /// <remarks>Static checks run first: a banned construct is rejected before anything is built or run.</remarks>
+    private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        var candidate = attempt.Request.Candidate;
+        var staticCheck = StaticChecker.Check(candidate.Source, candidate.Format, _options.LibraryPolicy);
+        if (staticCheck.LibrariesUsed.Count > 0)
+        {
+            // Library use is always shown ("uses cuBLAS: yes"); until results carry it as a field it rides with the warnings.
+            attempt.Warnings.AddRange(staticCheck.LibrarySummary);
+        }
+
+        attempt.Warnings.AddRange(staticCheck.Findings.Where(finding => finding.Verdict != StaticVerdict.Reject)
+            .Select(finding => Invariant($"static check, line {finding.Line} [{finding.RuleId}] {finding.Matched}: {finding.Message}")));
+        if (staticCheck.Rejected)
+        {
+            return (null, null, attempt.Rejected(EvaluationStage.Compile, FailureKind.BannedConstruct, staticCheck.DescribeRejections(), compile: null));
+        }
+
+        return candidate.Format == CandidateFormat.Abi
             ? await PrepareAbiAsync(attempt, cancellationToken)
             : await PrepareExtensionAsync(attempt, cancellationToken);
+    }
 
     private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareAbiAsync(Attempt attempt, CancellationToken cancellationToken)
     {

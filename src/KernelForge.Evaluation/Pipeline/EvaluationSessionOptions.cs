@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KernelForge.Evaluation.Compilation;
+using KernelForge.Evaluation.Validation;
 using KernelForge.Evaluation.Worker;
 
 namespace KernelForge.Evaluation.Pipeline;
@@ -28,6 +29,9 @@ public sealed record EvaluationSessionOptions(
 
     /// <summary>Deadline for one candidate call (run, or the whole timing loop); past it the runner is killed.</summary>
     public TimeSpan RunDeadline { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Whether candidates may call cuBLAS/cuDNN (recorded either way) or must be pure CUDA.</summary>
+    public LibraryPolicy LibraryPolicy { get; init; } = LibraryPolicy.AllowLibraries;
 
     /// <summary>Deadline for a runner's hello, bandwidth probe or load.</summary>
     public TimeSpan RunnerRequestDeadline { get; init; } = TimeSpan.FromSeconds(120);
