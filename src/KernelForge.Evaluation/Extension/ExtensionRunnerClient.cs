@@ -19,21 +19,16 @@ namespace KernelForge.Evaluation.Extension;
 /// ModelNew file runs arbitrary code in the runner, so no candidate may share a process with the one before it.
 /// Calls are serialized. The runner never receives expected outputs; the worker checks the files it writes.
 /// </remarks>
-public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactory, Action<string>? stderrSink = null) : ICandidateRunner, IAsyncDisposable
+public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactory, Action<string>? stderrSink = null)
+    : CandidateRunnerClient(startInfoFactory, DisplayName, stderrSink)
 {
     public const string DisplayName = "extension runner";
 
-    private readonly Func<ProcessStartInfo> _startInfoFactory = startInfoFactory ?? throw new ArgumentNullException(nameof(startInfoFactory));
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private JsonLinesProcess? _process;
-    private bool _processHasLoaded;
-    private bool _disposed;
-
-    /// <summary>How many runner processes this client has started (restarts after a crash and per-candidate starts count).</summary>
-    public int StartCount { get; private set; }
-
     /// <summary>The candidate the current process has built; null before a load, after a failed one, and after a restart.</summary>
-    public string? LoadedCandidatePath { get; private set; }
+    public string? LoadedCandidatePath => LoadedPath;
+
+    protected override string NothingLoadedMessage =>
+        "No candidate is built in the extension runner (none yet, the last load failed, or the runner was restarted after a crash); call LoadAsync first.";
 
     /// <summary>A client that starts the runner with the worker's interpreter and package folder (as <see cref="WorkerClient.Start"/> does).</summary>
     public static ExtensionRunnerClient Create(WorkerOptions worker)
@@ -106,7 +101,7 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
         try
         {
             var response = await RequestAsync("load", request, deadline, cancellationToken, freshProcess: true);
-            LoadedCandidatePath = candidatePath;
+            LoadedPath = candidatePath;
             return ExtensionLoadResult.Built(
                 JsonFields.Number(response, "build_seconds"),
                 [.. JsonFields.Array(response, "warnings").Select(node => node!.GetValue<string>())]);
@@ -128,166 +123,4 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
             return ExtensionLoadResult.Failed(FailureKind.Timeout, ex.Message + " Building a torch extension can take minutes: raise the load deadline if the build itself is slow.");
         }
     }
-
-    /// <summary>Runs the built candidate once on input set <paramref name="inputSet"/>; on success its outputs are in <paramref name="outputPaths"/>.</summary>
-    /// <remarks>The failures are <c>runtime_error</c>, <c>input_modified</c>, <c>wrong_result</c> (outputs not tensors of the problem's shapes and dtypes), or <c>runner_crashed</c> / <c>timeout</c>. <see cref="RunnerRunResult.ReturnCode"/> is always null.</remarks>
-    public async Task<RunnerRunResult> RunAsync(int inputSet, IReadOnlyList<string> outputPaths, TimeSpan deadline, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(outputPaths);
-        RequireLoaded();
-        var request = new JsonObject
-        {
-            ["input_set"] = inputSet,
-            ["output_paths"] = new JsonArray([.. outputPaths.Select(path => JsonValue.Create(path))]),
-        };
-        try
-        {
-            var response = await RequestAsync("run", request, deadline, cancellationToken);
-            return new RunnerRunResult(FailureOf(response), JsonFields.Text(response, "message"), ReturnCode: null);
-        }
-        catch (ProcessCrashedException ex)
-        {
-            return new RunnerRunResult(FailureKind.RunnerCrashed, CrashMessage(ex), ReturnCode: null);
-        }
-        catch (ProcessTimeoutException ex)
-        {
-            return new RunnerRunResult(FailureKind.Timeout, ex.Message, ReturnCode: null);
-        }
-    }
-
-    /// <summary>Times the built candidate with the shared timing protocol (the worker's loop); returns the raw samples in µs.</summary>
-    /// <remarks><see cref="RunnerTimeResult.WallMilliseconds"/> is null: the runner does not report the loop's wall time.</remarks>
-    public async Task<RunnerTimeResult> TimeAsync(TimingOptions timing, TimeSpan deadline, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(timing);
-        RequireLoaded();
-        try
-        {
-            var response = await RequestAsync("time", new JsonObject { ["timing"] = JsonFields.FromTimingOptions(timing) }, deadline, cancellationToken);
-            return new RunnerTimeResult(
-                JsonFields.Doubles(response, "samples_us"),
-                JsonFields.Flag(response, "l2_flushed") ?? false,
-                JsonFields.Number(response, "wall_ms"),
-                FailureOf(response),
-                JsonFields.Text(response, "message"));
-        }
-        catch (ProcessCrashedException ex)
-        {
-            return RunnerTimeResult.Failed(FailureKind.RunnerCrashed, CrashMessage(ex));
-        }
-        catch (ProcessTimeoutException ex)
-        {
-            return RunnerTimeResult.Failed(FailureKind.Timeout, ex.Message);
-        }
-    }
-
-    /// <summary>Asks the runner to shut down (best effort), then makes sure it is gone.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        await _gate.WaitAsync();
-        try
-        {
-            _disposed = true;
-            if (_process is { } process)
-            {
-                _process = null;
-                LoadedCandidatePath = null;
-                await process.DisposeAsync();
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<JsonObject> RequestAsync(string op, JsonObject? fields, TimeSpan deadline, CancellationToken cancellationToken, bool freshProcess = false)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (freshProcess && _processHasLoaded)
-            {
-                await RetireAsync();
-            }
-
-            var process = await LiveProcessAsync();
-            if (freshProcess)
-            {
-                _processHasLoaded = true;
-                LoadedCandidatePath = null;
-            }
-
-            try
-            {
-                var response = await process.RequestAsync(op, fields, deadline, cancellationToken);
-                if (JsonFields.Flag(response, "runner_exiting") == true)
-                {
-                    // The runner lost its CUDA context and exits after this answer; the next call gets a fresh one.
-                    await RetireAsync();
-                }
-
-                return response;
-            }
-            catch (Exception ex) when (ex is ProcessCrashedException or ProcessTimeoutException or OperationCanceledException)
-            {
-                // Crashed, killed at the deadline, or abandoned mid-request: none of these processes can be trusted again.
-                await RetireAsync();
-                throw;
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>The current process, or a fresh one when there is none or it has exited. Call under the gate.</summary>
-    private async Task<JsonLinesProcess> LiveProcessAsync()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_process is { HasExited: true })
-        {
-            await RetireAsync();
-        }
-
-        if (_process is null)
-        {
-            _process = JsonLinesProcess.Start(_startInfoFactory(), DisplayName, stderrSink);
-            _processHasLoaded = false;
-            StartCount++;
-        }
-
-        return _process;
-    }
-
-    private async Task RetireAsync()
-    {
-        if (_process is { } process)
-        {
-            _process = null;
-            _processHasLoaded = false;
-            LoadedCandidatePath = null;
-            process.Kill();
-            await process.DisposeAsync();
-        }
-    }
-
-    private void RequireLoaded()
-    {
-        if (LoadedCandidatePath is null)
-        {
-            throw new InvalidOperationException("No candidate is built in the extension runner (none yet, the last load failed, or the runner was restarted after a crash); call LoadAsync first.");
-        }
-    }
-
-    private static FailureKind? FailureOf(JsonObject response) => JsonFields.Text(response, "failure") is { } failure ? new FailureKind(failure) : null;
-
-    private static string CrashMessage(ProcessCrashedException crash) =>
-        string.IsNullOrWhiteSpace(crash.StderrTail) ? crash.Message : $"{crash.Message}\n{crash.StderrTail}";
 }
