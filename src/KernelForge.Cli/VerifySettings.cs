@@ -8,6 +8,7 @@ internal sealed record VerifySettings(
     FileInfo Problem,
     IReadOnlyList<FileInfo> Kernels,
     bool Json,
+    bool Explain,
     FileInfo Archive,
     PrecisionPolicy Precision,
     LibraryPolicy LibraryPolicy,

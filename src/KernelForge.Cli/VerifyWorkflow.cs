@@ -59,6 +59,10 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
                     }
 
                     VerifyReportRenderer.Render(console, result);
+                    if (settings.Explain)
+                    {
+                        VerifyReportRenderer.RenderExplanation(console, result);
+                    }
                 }
             }
 

@@ -26,6 +26,9 @@ public sealed record EvaluationResult(
 {
     public bool Accepted => Failure is null && CandidateTiming is not null;
 
+    /// <summary>Every check that ran, in order, with what it saw (<c>kforge verify --explain</c>).</summary>
+    public IReadOnlyList<CheckRecord> Explanation { get; init; } = [];
+
     public double? SpeedupOverEager => Ratio(EagerTiming, CandidateTiming);
 
     public double? SpeedupOverCompiled => Ratio(CompiledTiming, CandidateTiming);

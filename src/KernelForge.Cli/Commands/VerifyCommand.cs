@@ -26,6 +26,11 @@ internal sealed class VerifyCommand : Command
         Description = "Print one JSON document instead of tables (a {\"results\": [...]} document for a batch).",
     };
 
+    private static readonly Option<bool> ExplainOption = new("--explain")
+    {
+        Description = "Also print every check that ran, in order, and what it saw (the JSON always carries it as \"explanation\").",
+    };
+
     private static readonly Option<FileInfo> ArchiveOption = new("--archive")
     {
         Description = "SQLite archive every evaluation is appended to.",
@@ -62,6 +67,7 @@ internal sealed class VerifyCommand : Command
         Options.Add(ProblemOption);
         Options.Add(KernelOption);
         Options.Add(JsonOption);
+        Options.Add(ExplainOption);
         Options.Add(ArchiveOption);
         Options.Add(PrecisionOption);
         Options.Add(LibraryPolicyOption);
@@ -80,6 +86,7 @@ internal sealed class VerifyCommand : Command
                 parseResult.GetRequiredValue(ProblemOption),
                 parseResult.GetRequiredValue(KernelOption),
                 parseResult.GetValue(JsonOption),
+                parseResult.GetValue(ExplainOption),
                 parseResult.GetRequiredValue(ArchiveOption),
                 parseResult.GetValue(PrecisionOption),
                 parseResult.GetValue(LibraryPolicyOption),

@@ -42,6 +42,12 @@ internal static class VerifyJsonWriter
         },
         ["environment"] = result.Environment is { } environment ? Environment(environment) : null,
         ["warnings"] = new JsonArray([.. result.Warnings.Select(w => JsonValue.Create(w))]),
+        ["explanation"] = new JsonArray([.. result.Explanation.Select(record => (JsonNode)new JsonObject
+        {
+            ["check"] = record.Check,
+            ["passed"] = record.Passed,
+            ["saw"] = record.Saw,
+        })]),
         ["finished_at"] = result.FinishedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
     };
 

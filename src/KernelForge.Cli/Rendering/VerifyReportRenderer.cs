@@ -25,6 +25,22 @@ internal static class VerifyReportRenderer
         }
     }
 
+    /// <summary>Every check that ran, in order, and what it saw (<c>--explain</c>).</summary>
+    public static void RenderExplanation(IAnsiConsole console, EvaluationResult result)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Checks that ran[/]").AddColumns("#", "check", "result", "what it saw");
+        foreach (var (record, index) in result.Explanation.Select((record, index) => (record, index)))
+        {
+            table.AddRow(
+                (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(record.Check),
+                record.Passed ? "[green]ok[/]" : "[red]failed[/]",
+                Markup.Escape(record.Saw));
+        }
+
+        console.Write(table);
+    }
+
     private static void RenderVerdict(IAnsiConsole console, EvaluationResult result)
     {
         if (result.Accepted)

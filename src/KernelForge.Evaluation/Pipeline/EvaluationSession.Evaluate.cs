@@ -11,6 +11,9 @@ namespace KernelForge.Evaluation.Pipeline;
 
 public sealed partial class EvaluationSession
 {
+    /// <summary>Event timings may exceed the host wall time of the same loop by at most this factor (clock granularity).</summary>
+    private const double WallClockSlack = 1.01;
+
     /// <summary>Builds and loads the candidate in the runner for its format; a non-null rejection ends the evaluation.</summary>
     /// <remarks>Static checks run first: a banned construct is rejected before anything is built or run.</remarks>
     private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareAsync(Attempt attempt, CancellationToken cancellationToken)
@@ -25,6 +28,9 @@ public sealed partial class EvaluationSession
 
         attempt.Warnings.AddRange(staticCheck.Findings.Where(finding => finding.Verdict != StaticVerdict.Reject)
             .Select(finding => Invariant($"static check, line {finding.Line} [{finding.RuleId}] {finding.Matched}: {finding.Message}")));
+        var rejecting = staticCheck.Findings.Count(finding => finding.Verdict == StaticVerdict.Reject);
+        attempt.Explain("static_checks", !staticCheck.Rejected,
+            $"{staticCheck.Findings.Count} findings ({rejecting} rejecting) under {_options.LibraryPolicy}; {string.Join(", ", staticCheck.LibrarySummary)}");
         if (staticCheck.Rejected)
         {
             return (null, null, attempt.Rejected(EvaluationStage.Compile, FailureKind.BannedConstruct, staticCheck.DescribeRejections(), compile: null));
@@ -39,6 +45,9 @@ public sealed partial class EvaluationSession
     {
         Report("compiling the candidate");
         var compile = await CompilePool.CompileAsync(attempt.Request.Candidate.Source, cancellationToken);
+        attempt.Explain("compile", compile.Succeeded, compile.Succeeded
+            ? (FormattableString)$"nvcc built {compile.Kernels.Count} kernels in {compile.Seconds:F2} s{(compile.CacheHit ? " (cache hit)" : "")}; max registers {(compile.Kernels.Count == 0 ? 0 : compile.Kernels.Max(k => k.Registers))}, spill bytes {compile.Kernels.Sum(k => k.SpillStoreBytes + k.SpillLoadBytes)}"
+            : $"nvcc failed ({compile.Failure})");
         if (!compile.Succeeded)
         {
             return (null, compile, attempt.Rejected(EvaluationStage.Compile, compile.Failure ?? FailureKind.CompileError, "The candidate did not compile:\n" + compile.Log.Trim(), compile));
@@ -47,6 +56,9 @@ public sealed partial class EvaluationSession
         Report("loading the candidate in the ABI runner");
         var problem = attempt.Problem;
         var load = await _runner.LoadAsync(compile.LibraryPath!, problem.Info.Tensors, problem.Info.Outputs, problem.InputFiles, _options.RunnerRequestDeadline, cancellationToken);
+        attempt.Explain("load", load.Failure is null, load.Failure is null
+            ? (FormattableString)$"library loaded; {problem.Info.Tensors.Count} tensors × {problem.InputFiles.Count} input sets uploaded, each buffer between 4 KiB canaries"
+            : $"{load.Failure}: {load.Message}");
         return load.Failure is { } loadFailure
             ? (null, compile, attempt.Rejected(EvaluationStage.Load, loadFailure, load.Message ?? "The runner could not load the candidate.", compile))
             : (_runner, compile, null);
@@ -73,6 +85,9 @@ public sealed partial class EvaluationSession
             ? CompileResult.Success(sourcePath, load.BuildSeconds ?? 0, cacheHit: false, string.Empty, [])
             : CompileResult.Failed(load.Failure!.Value, 0, load.Message ?? string.Empty);
         attempt.Warnings.AddRange(load.Warnings);
+        attempt.Explain("build", load.Succeeded, load.Succeeded
+            ? (FormattableString)$"torch extension ({format}) built in {load.BuildSeconds ?? 0:F1} s; the runner poisons the CUDA caching allocator before every call"
+            : $"{load.Failure}: {load.Message}");
         if (load.Failure is { } failure)
         {
             var stage = failure == FailureKind.CompileError ? EvaluationStage.Compile : EvaluationStage.Load;
@@ -96,6 +111,9 @@ public sealed partial class EvaluationSession
                 Report($"running input set {set + 1} of {problem.InputFiles.Count}");
                 IReadOnlyList<string> paths = [.. problem.Info.Outputs.Select((_, index) => Path.Combine(candidateDirectory, Invariant($"set{set}_out{index}.npy")))];
                 var run = await runner.RunAsync(set, paths, _options.RunDeadline, cancellationToken);
+                attempt.Explain("run", run.Failure is null, run.Failure is null
+                    ? (FormattableString)$"input set {set} (seed {problem.Info.Seeds[set]}): outputs poisoned before the call; returned {run.ReturnCode ?? 0}, no CUDA error; canaries intact; inputs unchanged"
+                    : $"input set {set} (seed {problem.Info.Seeds[set]}): {run.Failure}: {run.Message}");
                 if (run.Failure is { } runFailure)
                 {
                     var harnessCheck = new InputSetCheck(set, problem.Info.Seeds[set], [], runFailure, run.Message);
@@ -107,6 +125,15 @@ public sealed partial class EvaluationSession
 
             Report("comparing with the float64 reference");
             var checks = await _worker.CheckAsync(outputFiles, problem.Info.Seeds, request.Precision, cancellationToken);
+            foreach (var set in checks)
+            {
+                foreach (var output in set.Outputs)
+                {
+                    attempt.Explain("tolerance", output.Passed,
+                        $"input set {set.InputSetIndex}, output {output.OutputIndex}: max |error| {output.MaxAbsError:G3} vs allowed {output.AllowedMaxAbsError:G3} ({request.Precision}; eager float32 {output.ReferenceFloat32MaxAbsError:G3}); {output.PoisonedElements} poisoned, {output.NonFiniteElements} non-finite of {output.ElementCount}{(output.Passed ? "" : ": " + output.Message)}");
+                }
+            }
+
             var firstFailure = checks.SelectMany(set => set.Outputs.Where(output => !output.Passed).Select(output => (set, output))).FirstOrDefault();
             if (firstFailure.output is { } failed)
             {
@@ -122,25 +149,48 @@ public sealed partial class EvaluationSession
             }
 
             var candidateTiming = TimingStatistics.Summarize(timed.SamplesMicroseconds, request.Timing.FlushL2);
+            var eventMilliseconds = timed.SamplesMicroseconds.Sum() / 1000;
+            var clocksAgree = timed.WallMilliseconds is not { } wall || eventMilliseconds <= wall * WallClockSlack;
+            attempt.Explain("timing", clocksAgree,
+                $"{candidateTiming.SampleCount} samples, median {candidateTiming.MedianMicroseconds:F2} µs, IQR {candidateTiming.InterquartileRangeMicroseconds:F2} µs; {(request.Timing.FlushL2 ? "L2 flushed before each" : "warm L2")}; inputs rotated over {problem.InputFiles.Count} sets; events sum {eventMilliseconds:F2} ms vs host wall {(timed.WallMilliseconds is { } w ? w.ToString("F2", CultureInfo.InvariantCulture) + " ms" : "not reported")}");
+            if (!clocksAgree)
+            {
+                return attempt.Rejected(EvaluationStage.Time, FailureKind.ImplausibleTime,
+                    Invariant($"The device events add up to {eventMilliseconds:F2} ms but the whole timed loop took {timed.WallMilliseconds:F2} ms of host wall time: the event timings cannot be right."), compile, checks);
+            }
+
             var reference = await TimeReferenceAsync(problem, request.Timing, cancellationToken);
             warnings.AddRange(reference.Warnings);
+            attempt.Explain("reference_timing", true,
+                $"same protocol in the worker: eager median {reference.Eager?.MedianMicroseconds:F2} µs, torch.compile median {(reference.Compiled is { } compiled ? compiled.MedianMicroseconds.ToString("F2", CultureInfo.InvariantCulture) + " µs" : "not measured")}");
             var result = new EvaluationResult(
                 request.Candidate, problem.Info, request.Precision, EvaluationStage.Time, null, null, compile, checks,
                 candidateTiming, reference.Eager, reference.Compiled, Environment, warnings, _timeProvider.GetUtcNow());
 
-            if (Environment.MeasuredPeakBandwidthBytesPerSecond is { } bandwidth
-                && ImplausibilityCheck.Check(candidateTiming.MedianMicroseconds, problem.Info.BytesMoved, bandwidth) is { } implausible)
+            var implausible = Environment.MeasuredPeakBandwidthBytesPerSecond is { } bandwidth
+                ? ImplausibilityCheck.Check(candidateTiming.MedianMicroseconds, problem.Info.BytesMoved, bandwidth)
+                : null;
+            attempt.Explain("memory_floor", implausible is null, result.MemoryFloorMicroseconds is { } floor
+                ? (FormattableString)$"median {candidateTiming.MedianMicroseconds:F2} µs vs floor {floor:F2} µs ({problem.Info.BytesMoved} bytes at {Environment.MeasuredPeakBandwidthBytesPerSecond / 1e12:F2} TB/s measured): {result.FractionOfFloor:P1} of the floor"
+                : $"no floor: bandwidth not measured");
+            if (implausible is not null)
             {
-                return result with { Failure = FailureKind.ImplausibleTime, FailureMessage = implausible.Message };
+                return result with { Failure = FailureKind.ImplausibleTime, FailureMessage = implausible.Message, Explanation = [.. attempt.Explanation] };
             }
 
-            warnings.AddRange(TimingAnalysis.Analyze(candidateTiming, request.Timing, Environment.EmptyKernelMicroseconds).Select(conclusion => conclusion.Message));
-            if (result.SpeedupOverEager > 10 && result.SpeedupOverCompiled is null or > 10)
+            var conclusions = TimingAnalysis.Analyze(candidateTiming, request.Timing, Environment.EmptyKernelMicroseconds);
+            warnings.AddRange(conclusions.Select(conclusion => conclusion.Message));
+            attempt.Explain("timing_analysis", true, conclusions.Count == 0
+                ? (FormattableString)$"no conclusions (dispersion, launch-overhead floor of {Environment.EmptyKernelMicroseconds:F2} µs, bimodality, sample count all fine)"
+                : $"{string.Join("; ", conclusions.Select(conclusion => conclusion.Code))}");
+            var suspicious = result.SpeedupOverEager > 10 && result.SpeedupOverCompiled is null or > 10;
+            if (suspicious)
             {
                 warnings.Add("Speedup above 10× over torch eager and torch.compile: check for result reuse or stream tricks before trusting it.");
             }
 
-            return result;
+            attempt.Explain("speedup_sanity", true, $"{result.SpeedupOverEager:F2}× eager, {result.SpeedupOverCompiled:F2}× torch.compile{(suspicious ? ": above 10×, flagged for a human look" : "")}");
+            return result with { Explanation = [.. attempt.Explanation] };
         }
         finally
         {

@@ -49,4 +49,17 @@ public sealed class VerifyJsonWriterTests
             CultureInfo.CurrentCulture = previous;
         }
     }
+
+    [Fact]
+    public void Write_WithExplanation_CarriesEveryRecord()
+    {
+        var result = SampleResults.Accepted() with { Explanation = [new("compile", true, "nvcc built 1 kernels in 1.23 s"), new("memory_floor", true, "95.5 % of the floor")] };
+
+        var json = JsonNode.Parse(VerifyJsonWriter.Write(result))!;
+
+        var explanation = json["explanation"]!.AsArray();
+        Assert.Equal(2, explanation.Count);
+        Assert.Equal("memory_floor", explanation[1]!["check"]!.GetValue<string>());
+        Assert.True(explanation[0]!["passed"]!.GetValue<bool>());
+    }
 }

@@ -35,4 +35,26 @@ public sealed class VerifyReportRendererTests
         Assert.Contains("never written", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Timing", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void RenderExplanation_Records_ShowsEachCheckInOrderWithFailure()
+    {
+        var console = new TestConsole().Width(200);
+        var result = SampleResults.RejectedUnwritten() with
+        {
+            Explanation =
+            [
+                new("static_checks", true, "0 findings (0 rejecting) under AllowLibraries"),
+                new("run", true, "input set 0 (seed 1001): canaries intact; inputs unchanged"),
+                new("tolerance", false, "input set 0, output 0: 67108864 poisoned"),
+            ],
+        };
+
+        VerifyReportRenderer.RenderExplanation(console, result);
+
+        var output = console.Output;
+        Assert.True(output.IndexOf("static_checks", StringComparison.Ordinal) < output.IndexOf("tolerance", StringComparison.Ordinal));
+        Assert.Contains("canaries intact", output, StringComparison.Ordinal);
+        Assert.Contains("failed", output, StringComparison.Ordinal);
+    }
 }
