@@ -29,14 +29,14 @@ public sealed partial class SqliteArchive
             candidate_median_us, candidate_iqr_us, candidate_min_us, candidate_samples_json,
             eager_median_us, eager_samples_json, compiled_median_us, compiled_samples_json,
             speedup_over_eager, speedup_over_compiled, bytes_moved, memory_floor_us, fraction_of_floor, l2_flushed,
-            environment_json, gpu_name, warnings_json, finished_at, kforge_version)
+            environment_json, gpu_name, warnings_json, explanation_json, finished_at, kforge_version)
         VALUES (
             $candidate_id, $problem_hash, $precision, $verdict, $reached_stage, $failure_kind, $failure_message,
             $compile_seconds, $compile_cache_hit, $compile_log, $kernels_json, $checks_json,
             $candidate_median_us, $candidate_iqr_us, $candidate_min_us, $candidate_samples_json,
             $eager_median_us, $eager_samples_json, $compiled_median_us, $compiled_samples_json,
             $speedup_over_eager, $speedup_over_compiled, $bytes_moved, $memory_floor_us, $fraction_of_floor, $l2_flushed,
-            $environment_json, $gpu_name, $warnings_json, $finished_at, $kforge_version)
+            $environment_json, $gpu_name, $warnings_json, $explanation_json, $finished_at, $kforge_version)
         RETURNING id;
         """;
 
@@ -134,6 +134,7 @@ public sealed partial class SqliteArchive
         Bind(command, "$environment_json", result.Environment is { } environment ? Json(environment, json.EnvironmentInfo) : null);
         Bind(command, "$gpu_name", result.Environment?.GpuName);
         Bind(command, "$warnings_json", Json(result.Warnings, json.IReadOnlyListString));
+        Bind(command, "$explanation_json", Json(result.Explanation, json.IReadOnlyListCheckRecord));
         Bind(command, "$finished_at", ColumnValues.FormatTimestamp(result.FinishedAt));
         Bind(command, "$kforge_version", kforgeVersion);
 

@@ -357,4 +357,20 @@ public sealed class SqliteArchiveTests
         Assert.Contains($"schema version {future.ToString(CultureInfo.InvariantCulture)}, newer than", exception.Message, StringComparison.Ordinal);
         Assert.Contains("upgrade kforge", exception.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AppendAsync_WithExplanation_StoresEveryCheckAsJson()
+    {
+        await using var archive = await SqliteArchive.OpenAsync(SqliteArchive.InMemoryPath);
+        var result = SampleEvaluations.Rejected() with
+        {
+            Explanation = [new CheckRecord("static_checks", true, "0 findings"), new CheckRecord("tolerance", false, "3 poisoned")],
+        };
+
+        await archive.AppendAsync(result, Version);
+
+        var stored = (string)(await ArchiveSql.ScalarAsync(archive, "SELECT explanation_json FROM evaluations;"))!;
+        Assert.Contains("\"check\":\"tolerance\"", stored, StringComparison.Ordinal);
+        Assert.Contains("\"passed\":false", stored, StringComparison.Ordinal);
+    }
 }

@@ -19,4 +19,5 @@ namespace KernelForge.Archive.Json;
 [JsonSerializable(typeof(IReadOnlyList<KernelResourceUsage>))]
 [JsonSerializable(typeof(IReadOnlyList<InputSetCheck>))]
 [JsonSerializable(typeof(EnvironmentInfo))]
+[JsonSerializable(typeof(IReadOnlyList<CheckRecord>))]
 internal sealed partial class ArchiveJsonContext : JsonSerializerContext;
