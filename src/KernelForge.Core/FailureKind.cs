@@ -30,6 +30,9 @@ public readonly record struct FailureKind(string Value)
     /// <summary>An output differs from the float64 reference by more than the precision policy allows.</summary>
     public static FailureKind WrongResult { get; } = new("wrong_result");
 
+    /// <summary>The same inputs gave different outputs on two runs: a race or a read of memory nothing wrote.</summary>
+    public static FailureKind NondeterministicOutput { get; } = new("nondeterministic_output");
+
     /// <summary>An input buffer changed during the call.</summary>
     public static FailureKind InputModified { get; } = new("input_modified");
 

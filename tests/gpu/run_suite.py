@@ -191,6 +191,8 @@ def main() -> int:
     parser.add_argument("--throughput-after", type=int, default=6, help="run the throughput batch after this many cases")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-translated", action="store_true", help="skip translating and verifying problems/level1")
+    parser.add_argument("--skip-cases", action="store_true", help="skip the no-GPU check and tests/gpu/cases.json "
+                        "(to split the suite over several device calls)")
     parser.add_argument("--only", help="comma-separated kernel stems to run, e.g. relu_abi,noop_abi")
     parser.add_argument("--repeat", type=int, help="override each case's repeat count")
     parser.add_argument("--case-timeout", type=int, default=240, help="seconds one kforge invocation may take")
@@ -199,8 +201,9 @@ def main() -> int:
     args.kforge = str(Path(args.kforge).resolve())
     suite = Suite(args.out)
     cache_dir = Path(tempfile.mkdtemp(prefix="kforge-cache-"))
-    run_no_gpu(args, suite)
-    cases = json.loads((ROOT / "tests/gpu/cases.json").read_text())
+    if not args.skip_cases:
+        run_no_gpu(args, suite)
+    cases = [] if args.skip_cases else json.loads((ROOT / "tests/gpu/cases.json").read_text())
     # The throughput batch runs after the first cases (adversarial and a few honest ones), so a run cut short by a
     # time limit still measures it.
     run_cases(args, suite, cache_dir, cases[:args.throughput_after])

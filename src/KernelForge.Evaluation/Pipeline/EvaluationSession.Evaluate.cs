@@ -4,6 +4,7 @@ using KernelForge.Evaluation.Extension;
 using KernelForge.Evaluation.Protocol;
 using KernelForge.Evaluation.Runner;
 using KernelForge.Evaluation.Statistics;
+using KernelForge.Evaluation.Tensors;
 using KernelForge.Evaluation.Validation;
 using KernelForge.Evaluation.Worker;
 
@@ -141,6 +142,11 @@ public sealed partial class EvaluationSession
                 return attempt.Rejected(EvaluationStage.Check, failed.Failure ?? FailureKind.WrongResult, message, compile, checks);
             }
 
+            if (await CheckRepeatableAsync(attempt, runner, outputFiles[0], candidateDirectory, cancellationToken) is { } repeatFailure)
+            {
+                return repeatFailure with { Compile = compile, Checks = checks };
+            }
+
             Report("timing the candidate");
             var timed = await runner.TimeAsync(request.Timing, _options.RunDeadline, cancellationToken);
             if (timed.Failure is { } timeFailure)
@@ -196,6 +202,31 @@ public sealed partial class EvaluationSession
         {
             TryDeleteDirectory(candidateDirectory);
         }
+    }
+
+    /// <summary>Runs input set 0 again and compares with the first run: outputs that move mean a race or an uninitialized read.</summary>
+    private async Task<EvaluationResult?> CheckRepeatableAsync(Attempt attempt, ICandidateRunner runner, IReadOnlyList<string> firstRun, string directory, CancellationToken cancellationToken)
+    {
+        Report("running input set 1 again (repeatability)");
+        IReadOnlyList<string> paths = [.. firstRun.Select((_, index) => Path.Combine(directory, Invariant($"set0_repeat_out{index}.npy")))];
+        var run = await runner.RunAsync(0, paths, _options.RunDeadline, cancellationToken);
+        if (run.Failure is { } failure)
+        {
+            attempt.Explain("repeatability", false, $"second run of input set 0: {failure}: {run.Message}");
+            return attempt.Rejected(EvaluationStage.Run, failure, Invariant($"Input set 0, second run: {run.Message}"), compile: null);
+        }
+
+        for (var output = 0; output < firstRun.Count; output++)
+        {
+            if (RepeatabilityCheck.Compare(NpyFile.Read(firstRun[output]), NpyFile.Read(paths[output])) is { } moved)
+            {
+                attempt.Explain("repeatability", false, $"output {output}: {moved}");
+                return attempt.Rejected(EvaluationStage.Check, FailureKind.NondeterministicOutput, Invariant($"Output {output}: {moved}"), compile: null);
+            }
+        }
+
+        attempt.Explain("repeatability", true, $"input set 0 run twice: all {firstRun.Count} outputs repeat within {RepeatabilityCheck.RelativeTolerance:G2} of their largest magnitude");
+        return null;
     }
 
     private async Task<LoadedProblem> LoadProblemAsync(string problemPath, CancellationToken cancellationToken)
