@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KernelForge.Evaluation.Pipeline;
 using KernelForge.Evaluation.Protocol;
-using KernelForge.Evaluation.Runner;
-using KernelForge.Evaluation.Worker;
 using KernelForge.Translation;
 using Spectre.Console;
 
@@ -69,27 +67,12 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
 
     private static async Task<string> ExportAsync(FileInfo problem, CancellationToken cancellationToken)
     {
-        var resources = KforgeHost.LocateResources();
-        var options = new WorkerOptions(KforgeHost.FindPython(), resources.WorkerSourceDirectory, Device: 0)
-        {
-            TorchDevice = CudaRuntime.IsAvailable(out _) ? null : "cpu",
-        };
         var directory = Directory.CreateTempSubdirectory("kforge-translate-");
         try
         {
-            await using var worker = WorkerClient.Start(options);
-            var hello = await worker.HelloAsync(cancellationToken);
-            if (hello.TorchVersion is null)
-            {
-                throw new EnvironmentException($"{options.PythonPath} cannot import torch, which exporting a problem needs: install PyTorch 2.x, set {KforgeHost.PythonVariable}, or pass --graph.");
-            }
-
+            await using var worker = await WorkerLauncher.StartAsync("exporting a problem (or pass --graph)", cancellationToken);
             await worker.LoadProblemAsync(problem.FullName, [EvaluationSessionOptions.DefaultSeeds[0]], directory.FullName, cancellationToken);
             return await worker.ExportGraphAsync(cancellationToken);
-        }
-        catch (ProcessCrashedException ex)
-        {
-            throw new EnvironmentException($"The reference worker exited: {ex.StderrTail.Split('\n').LastOrDefault(line => line.Length > 0) ?? ex.Message}", ex);
         }
         finally
         {

@@ -243,7 +243,10 @@ public sealed partial class EvaluationSession
             var directory = Path.Combine(_sharedDirectory, "problem-" + _problems.Count.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(directory);
             var loaded = await _worker.LoadProblemAsync(fullPath, _options.Seeds, directory, cancellationToken);
-            loaded = loaded with { Info = loaded.Info with { Path = problemPath } };
+            var lint = await _worker.LintAsync(cancellationToken);
+            IReadOnlyList<string> lintWarnings = [.. lint.Findings.Select(finding =>
+                Invariant($"DEGENERATE PROBLEM ({finding.Code}{(finding.Output is { } output ? $", output {output}" : "")}): {finding.Message}"))];
+            loaded = loaded with { Info = loaded.Info with { Path = problemPath, Warnings = [.. loaded.Info.Warnings, .. lintWarnings] } };
             _problems[fullPath] = loaded;
             return loaded;
         }

@@ -88,6 +88,16 @@ public sealed class WorkerClient(JsonLinesProcess process, WorkerOptions options
         return new ReferenceTiming(JsonFields.Doubles(response, "samples_us"), JsonFields.Flag(response, "l2_flushed") ?? false, JsonFields.Number(response, "setup_seconds") ?? 0);
     }
 
+    /// <summary>Lints the loaded problem: degenerate problems (zeros or a constant pass, outputs ignore inputs or weights) invite cheating.</summary>
+    public async Task<ProblemLint> LintAsync(CancellationToken cancellationToken = default)
+    {
+        var response = await process.RequestAsync("lint_problem", null, options.LoadDeadline, cancellationToken);
+        return new ProblemLint(
+            [.. JsonFields.Array(response, "findings").Select(node => new ProblemLintFinding(
+                JsonFields.RequiredText(node, "code"), JsonFields.Int32Value(node, "output"), JsonFields.Text(node, "message") ?? string.Empty))],
+            [.. JsonFields.Array(response, "checked").Select(node => node!.GetValue<string>())]);
+    }
+
     /// <summary>The loaded problem's model exported by torch.export (core ATen) as graph schema v1 JSON (docs/graph-schema.md).</summary>
     /// <exception cref="ProtocolErrorException">Kind <c>not_translatable</c> when torch.export cannot capture the model; the message names the construct and line.</exception>
     public async Task<string> ExportGraphAsync(CancellationToken cancellationToken = default)

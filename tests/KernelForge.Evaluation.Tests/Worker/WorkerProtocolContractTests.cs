@@ -76,6 +76,31 @@ public sealed class WorkerProtocolContractTests
     }
 
     [Fact]
+    public async Task LintAsync_GoldenResponse_ParsesFindingsAndChecked()
+    {
+        await using var worker = GoldenWorker.Start("lint_problem");
+        var golden = JsonNode.Parse(File.ReadAllLines(worker.GoldenPath)[1])!;
+
+        var lint = await worker.Client.LintAsync();
+
+        Assert.Equal(golden["findings"]!.AsArray().Count, lint.Findings.Count);
+        Assert.Equal(golden["checked"]!.AsArray().Count, lint.Checked.Count);
+        Assert.All(lint.Findings, finding => Assert.False(string.IsNullOrEmpty(finding.Message)));
+        AssertSameFields(GoldenWorker.GoldenRequest("lint_problem"), worker.Requests()[0]);
+    }
+
+    [Fact]
+    public async Task ExportGraphAsync_GoldenResponse_ReturnsGraphJson()
+    {
+        await using var worker = GoldenWorker.Start("export_graph");
+
+        var graph = JsonNode.Parse(await worker.Client.ExportGraphAsync())!;
+
+        Assert.Equal(1, graph["schema_version"]!.GetValue<int>());
+        Assert.NotEmpty(graph["nodes"]!.AsArray());
+    }
+
+    [Fact]
     public async Task AnyRequest_GoldenErrorResponse_ThrowsWithKindFileAndLine()
     {
         await using var worker = GoldenWorker.Start("error");

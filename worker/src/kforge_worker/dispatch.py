@@ -10,7 +10,7 @@ from typing import Any
 from . import __version__
 from .errors import WorkerError, bad_request
 from .protocol import (PROTOCOL_VERSION, CheckRequest, ErrorInfo, ErrorResponse, ExportGraphRequest, ExportGraphResponse,
-                       HelloRequest, HelloResponse,
+                       HelloRequest, HelloResponse, LintProblemRequest,
                        LoadProblemRequest, Request, Response, ShutdownRequest, ShutdownResponse,
                        TimeReferenceRequest, encode_response, error_response, parse_request, request_id_of)
 
@@ -22,12 +22,14 @@ class Worker:
 
     def __init__(self) -> None:
         self._problem: Any = None  # reference.LoadedProblem once load_problem succeeded
+        self._first_seed = 0  # the seed the loaded problem's model was built with
         self._handlers: dict[type, Callable[[Any], Response]] = {
             HelloRequest: self._hello,
             LoadProblemRequest: self._load_problem,
             CheckRequest: self._check,
             TimeReferenceRequest: self._time_reference,
             ExportGraphRequest: self._export_graph,
+            LintProblemRequest: self._lint_problem,
             ShutdownRequest: lambda request: ShutdownResponse(request.id),
         }
 
@@ -64,6 +66,7 @@ class Worker:
         from .reference import load_problem
         self._problem = None  # release the previous problem's GPU memory before building the next
         self._problem, response = load_problem(request)
+        self._first_seed = request.seeds[0]
         return response
 
     def _check(self, request: CheckRequest) -> Response:
@@ -78,6 +81,10 @@ class Worker:
         from .export import export_graph
         problem = self._loaded("export_graph")
         return ExportGraphResponse(request.id, export_graph(problem.model, problem.input_sets[0], problem_path=problem.path))
+
+    def _lint_problem(self, request: LintProblemRequest) -> Response:
+        from .lint import lint_problem
+        return lint_problem(self._loaded("lint_problem"), self._first_seed, request)
 
     def _loaded(self, op: str) -> Any:
         if self._problem is None:

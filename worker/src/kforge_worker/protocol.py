@@ -83,6 +83,15 @@ class SetCheckResult:
 
 
 @dataclass(frozen=True, slots=True)
+class LintFinding:
+    """One way the loaded problem is degenerate (lint.py lists the codes); ``output`` is None for the whole problem."""
+
+    code: str
+    output: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorInfo:
     """Body of a failure response; ``file``/``line`` are left out of the JSON when unknown."""
 
@@ -134,14 +143,23 @@ class ExportGraphRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class LintProblemRequest:
+    """Flags a loaded problem that is easy to cheat on (zeros pass, outputs ignore inputs or weights, ...)."""
+    OP: ClassVar[str] = "lint_problem"
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
 class ShutdownRequest:
     OP: ClassVar[str] = "shutdown"
     id: int
 
 
-Request = Union[HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ExportGraphRequest, ShutdownRequest]
+Request = Union[HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ExportGraphRequest,
+                LintProblemRequest, ShutdownRequest]
 REQUEST_TYPES: dict[str, type] = {
-    cls.OP: cls for cls in (HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ExportGraphRequest, ShutdownRequest)
+    cls.OP: cls for cls in (HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ExportGraphRequest,
+                            LintProblemRequest, ShutdownRequest)
 }
 
 
@@ -188,6 +206,13 @@ class ExportGraphResponse:
 
 
 @dataclass(frozen=True, slots=True)
+class LintProblemResponse:
+    id: int
+    findings: tuple[LintFinding, ...]
+    checked: tuple[str, ...]  # the codes that were evaluated; a code not listed was skipped, not passed
+
+
+@dataclass(frozen=True, slots=True)
 class ShutdownResponse:
     id: int
 
@@ -198,14 +223,15 @@ class ErrorResponse:
     error: ErrorInfo
 
 
-Response = Union[HelloResponse, LoadProblemResponse, CheckResponse, TimeReferenceResponse, ExportGraphResponse, ShutdownResponse,
-                 ErrorResponse]
+Response = Union[HelloResponse, LoadProblemResponse, CheckResponse, TimeReferenceResponse, ExportGraphResponse,
+                 LintProblemResponse, ShutdownResponse, ErrorResponse]
 RESPONSE_TYPES: dict[str, type] = {
     "hello": HelloResponse,
     "load_problem": LoadProblemResponse,
     "check": CheckResponse,
     "time_reference": TimeReferenceResponse,
     "export_graph": ExportGraphResponse,
+    "lint_problem": LintProblemResponse,
     "shutdown": ShutdownResponse,
 }
 
