@@ -36,9 +36,11 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
                 ProgressSink(settings), cancellationToken: cancellationToken);
 
             // Fill the compile pool with the whole batch at once; each evaluation then finds its build in flight or cached.
+            // Torch-extension candidates are built by their own runner, one at a time, so they have no prefetch (null).
             var prefetch = candidates.Select(candidate => candidate.Format == CandidateFormat.Abi
                 ? session.CompilePool.CompileAsync(candidate.Source, cancellationToken)
-                : Task.FromResult<CompileResult>(null!)).ToList();
+                : null).ToList();
+
             var results = new List<EvaluationResult>();
             foreach (var (candidate, build) in candidates.Zip(prefetch))
             {
@@ -47,7 +49,7 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
 
                 // The evaluation found the prefetched build in the cache; report how that build really went (its
                 // compile seconds, cold or cached), not the cache lookup.
-                result = result with { Compile = candidate.Format == CandidateFormat.Abi && result.Compile is { Succeeded: true } ? await build : result.Compile };
+                result = result with { Compile = build is not null && result.Compile is { Succeeded: true } ? await build : result.Compile };
                 result = result with { Problem = result.Problem is { } problem ? problem with { Path = settings.Problem.ToString() } : null };
                 await archive.AppendAsync(result, KforgeVersion.Current, cancellationToken);
                 results.Add(result);
