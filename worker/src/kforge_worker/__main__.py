@@ -10,18 +10,26 @@ import io
 import logging
 import os
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from .dispatch import Worker
 
 
 def main() -> int:
+    return serve(Worker().handle_line, "kforge_worker")
+
+
+def serve(handle_line: Callable[[str], tuple[str, bool]], name: str) -> int:
+    """Reads request lines until stdin closes or ``handle_line`` says to exit; writes each response on the real stdout.
+
+    Shared by the worker and the extension runner (``kforge_worker.extension``).
+    """
     logging.basicConfig(
         stream=sys.stderr, level=os.environ.get("KFORGE_WORKER_LOG_LEVEL", "INFO").upper(),
-        format="kforge_worker %(levelname)s %(name)s: %(message)s")
+        format=f"{name} %(levelname)s %(name)s: %(message)s")
     protocol_out = _claim_stdout()
     requests = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
-    worker = Worker()
     while True:
         line = requests.readline()
         if not line:
@@ -29,7 +37,7 @@ def main() -> int:
             return 0
         if not line.strip():
             continue
-        response, done = worker.handle_line(line)
+        response, done = handle_line(line)
         protocol_out.write(response + "\n")
         protocol_out.flush()
         if done:

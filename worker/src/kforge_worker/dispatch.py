@@ -35,22 +35,7 @@ class Worker:
 
     def handle_line(self, line: str) -> tuple[str, bool]:
         """The response line for one request line, and whether the worker should exit after writing it."""
-        request: Request | None = None
-        try:
-            request = parse_request(line)
-            response = self.handle(request)
-        except WorkerError as error:
-            response = error_response(request.id if request else request_id_of(line), error)
-        except Exception as error:  # a worker bug: report it as `internal` rather than dying mid-protocol
-            log.error("internal error handling %.200s\n%s", line.strip(), traceback.format_exc())
-            response = error_response(request.id if request else request_id_of(line), internal_error(error))
-        try:
-            text = encode_response(response)
-        except ValueError as error:
-            log.error("could not encode %r: %s", response, error)
-            text = encode_response(ErrorResponse(response.id, ErrorInfo("internal", f"response not encodable: {error}")))
-        done = isinstance(request, ShutdownRequest) and not isinstance(response, ErrorResponse)
-        return text, done
+        return respond(line, parse_request, self.handle, lambda request, _: isinstance(request, ShutdownRequest))
 
     def handle(self, request: Request) -> Response:
         handler = self._handlers.get(type(request))
@@ -90,6 +75,31 @@ class Worker:
         if self._problem is None:
             raise bad_request(f"{op} needs a loaded problem; send load_problem first (or again, if it failed).")
         return self._problem
+
+
+def respond(line: str, parse: Callable[[str], Any], handle: Callable[[Any], Any],
+            exits_after: Callable[[Any, Any], bool]) -> tuple[str, bool]:
+    """One request line in, one response line out, for the worker and the extension runner alike.
+
+    Every exception becomes an error response (a ``WorkerError`` as itself, anything else as ``internal``), so the
+    process never dies mid-protocol; ``exits_after(request, response)`` says, for a successful answer, whether the
+    process should exit once it is written.
+    """
+    request: Any = None
+    try:
+        request = parse(line)
+        response = handle(request)
+    except WorkerError as error:
+        response = error_response(request.id if request else request_id_of(line), error)
+    except Exception as error:  # a bug of ours: report it as `internal` rather than dying mid-protocol
+        log.error("internal error handling %.200s\n%s", line.strip(), traceback.format_exc())
+        response = error_response(request.id if request else request_id_of(line), internal_error(error))
+    try:
+        text = encode_response(response)
+    except ValueError as error:
+        log.error("could not encode %r: %s", response, error)
+        text = encode_response(ErrorResponse(response.id, ErrorInfo("internal", f"response not encodable: {error}")))
+    return text, not isinstance(response, ErrorResponse) and exits_after(request, response)
 
 
 def internal_error(error: Exception) -> WorkerError:

@@ -268,28 +268,31 @@ def request_id_of(line: str) -> int | None:
     return found if isinstance(found, int) and not isinstance(found, bool) else None
 
 
-def parse_request(line: str) -> Request:
-    """Decodes one request line; raises a ``bad_request`` WorkerError saying what is wrong."""
+def parse_request(line: str, request_types: dict[str, type] | None = None, who: str = "this worker") -> Any:
+    """Decodes one request line with ``request_types`` (default: the worker's ops); raises a ``bad_request`` WorkerError
+    saying what is wrong. The extension runner passes its own table."""
+    request_types = REQUEST_TYPES if request_types is None else request_types
     message = _load_object(line, "request")
     op = message.get("op")
     if not isinstance(op, str):
         raise bad_request("request has no \"op\" string; send e.g. {\"v\":1,\"id\":1,\"op\":\"hello\"}.")
-    cls = REQUEST_TYPES.get(op)
+    cls = request_types.get(op)
     if cls is None:
-        raise bad_request(f"unknown op {op!r}; this worker knows {', '.join(sorted(REQUEST_TYPES))}.")
+        raise bad_request(f"unknown op {op!r}; {who} knows {', '.join(sorted(request_types))}.")
     fields = {key: value for key, value in message.items() if key not in ("v", "op")}
     return decode(cls, fields, op)
 
 
-def parse_response(line: str, op: str) -> Response:
+def parse_response(line: str, op: str, response_types: dict[str, type] | None = None) -> Any:
     """Decodes a response to a request of ``op`` (used by the tests; the C# client has its own)."""
+    response_types = RESPONSE_TYPES if response_types is None else response_types
     message = _load_object(line, "response")
     fields = {key: value for key, value in message.items() if key not in ("v", "ok")}
     if message.get("ok") is False:
         return decode(ErrorResponse, fields, "error response")
     if message.get("ok") is not True:
         raise bad_request("response has no boolean \"ok\".")
-    return decode(RESPONSE_TYPES[op], fields, op)
+    return decode(response_types[op], fields, op)
 
 
 def _load_object(line: str, what: str) -> dict[str, Any]:

@@ -6,34 +6,14 @@ candidate, or nvcc and ninja output from a build, goes to stderr.
 
 from __future__ import annotations
 
-import io
-import logging
-import os
 import sys
 
-from ..__main__ import _claim_stdout as claim_stdout  # the worker's fd-1 redirection, shared on purpose
+from ..__main__ import serve  # the worker's loop and fd-1 redirection, shared on purpose
 from .dispatch import ExtensionRunner
 
 
 def main() -> int:
-    logging.basicConfig(
-        stream=sys.stderr, level=os.environ.get("KFORGE_WORKER_LOG_LEVEL", "INFO").upper(),
-        format="kforge_extension %(levelname)s %(name)s: %(message)s")
-    protocol_out = claim_stdout()
-    requests = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
-    runner = ExtensionRunner()
-    while True:
-        line = requests.readline()
-        if not line:
-            logging.getLogger(__name__).info("stdin closed; exiting")
-            return 0
-        if not line.strip():
-            continue
-        response, done = runner.handle_line(line)
-        protocol_out.write(response + "\n")
-        protocol_out.flush()
-        if done:
-            return 0
+    return serve(ExtensionRunner().handle_line, "kforge_extension")
 
 
 if __name__ == "__main__":

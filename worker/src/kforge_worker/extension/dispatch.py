@@ -1,24 +1,19 @@
 """One request line in, one response line out, for the extension runner: op -> handler, exceptions -> errors.
 
-The error handling is the reference worker's (dispatch.internal_error, protocol.error_response/encode_response);
-only the table of ops and the runner's state differ.
+The line handling and error handling are the reference worker's (dispatch.respond); only the table of ops, the
+runner's state and when to exit differ.
 """
 
 from __future__ import annotations
 
-import logging
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
-from ..dispatch import internal_error
-from ..errors import WorkerError, bad_request
-from ..protocol import (PROTOCOL_VERSION, ErrorInfo, ErrorResponse, HelloRequest, HelloResponse, ShutdownRequest,
-                        ShutdownResponse, encode_response, error_response, request_id_of)
+from ..dispatch import respond
+from ..errors import bad_request
+from ..protocol import PROTOCOL_VERSION, HelloRequest, HelloResponse, ShutdownRequest, ShutdownResponse
 from .protocol import LoadRequest, Request, Response, RunRequest, TimeRequest, parse_request
-
-log = logging.getLogger(__name__)
 
 
 class ExtensionRunner:
@@ -40,23 +35,8 @@ class ExtensionRunner:
         It exits after shutdown, and after a call that lost the CUDA context (``runner_exiting``): a sticky CUDA
         error poisons every later call, so the orchestrator starts a fresh runner.
         """
-        request: Request | None = None
-        try:
-            request = parse_request(line)
-            response = self.handle(request)
-        except WorkerError as error:
-            response = error_response(request.id if request else request_id_of(line), error)
-        except Exception as error:  # a runner bug: report it as `internal` rather than dying mid-protocol
-            log.error("internal error handling %.200s\n%s", line.strip(), traceback.format_exc())
-            response = error_response(request.id if request else request_id_of(line), internal_error(error))
-        try:
-            text = encode_response(response)
-        except ValueError as error:
-            log.error("could not encode %r: %s", response, error)
-            text = encode_response(ErrorResponse(response.id, ErrorInfo("internal", f"response not encodable: {error}")))
-        ok = not isinstance(response, ErrorResponse)
-        done = ok and (isinstance(request, ShutdownRequest) or getattr(response, "runner_exiting", False))
-        return text, done
+        return respond(line, parse_request, self.handle,
+                       lambda request, response: isinstance(request, ShutdownRequest) or getattr(response, "runner_exiting", False))
 
     def handle(self, request: Request) -> Response:
         handler = self._handlers.get(type(request))

@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 
-from ..codec import decode
-from ..errors import bad_request
-from ..protocol import _load_object as load_message  # the worker's framing: a JSON object, "v" checked, no NaN
+from .. import protocol as worker_protocol  # the worker's framing and parsing, with this protocol's tables
 from ..protocol import (ErrorResponse, HelloRequest, HelloResponse, ShutdownRequest, ShutdownResponse, TensorSpec,
                         TimingOptions)
 
@@ -94,24 +92,10 @@ RESPONSE_TYPES: dict[str, type] = {
 
 
 def parse_request(line: str) -> Request:
-    """Decodes one request line; raises a ``bad_request`` WorkerError saying what is wrong."""
-    message = load_message(line, "request")
-    op = message.get("op")
-    if not isinstance(op, str):
-        raise bad_request("request has no \"op\" string; send e.g. {\"v\":1,\"id\":1,\"op\":\"hello\"}.")
-    cls = REQUEST_TYPES.get(op)
-    if cls is None:
-        raise bad_request(f"unknown op {op!r}; the extension runner knows {', '.join(sorted(REQUEST_TYPES))}.")
-    fields = {key: value for key, value in message.items() if key not in ("v", "op")}
-    return decode(cls, fields, op)
+    """Decodes one request line of this protocol; raises a ``bad_request`` WorkerError saying what is wrong."""
+    return worker_protocol.parse_request(line, REQUEST_TYPES, who="the extension runner")
 
 
 def parse_response(line: str, op: str) -> Any:
     """Decodes a response to a request of ``op`` (used by the tests; the C# client has its own)."""
-    message = load_message(line, "response")
-    fields = {key: value for key, value in message.items() if key not in ("v", "ok")}
-    if message.get("ok") is False:
-        return decode(ErrorResponse, fields, "error response")
-    if message.get("ok") is not True:
-        raise bad_request("response has no boolean \"ok\".")
-    return decode(RESPONSE_TYPES[op], fields, op)
+    return worker_protocol.parse_response(line, op, RESPONSE_TYPES)
