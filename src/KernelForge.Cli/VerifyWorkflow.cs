@@ -44,13 +44,13 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
             var results = new List<EvaluationResult>();
             foreach (var (candidate, build) in candidates.Zip(prefetch))
             {
-                var request = new EvaluationRequest(settings.Problem.FullName, candidate, settings.Precision, TimingOptions.Default, settings.InputSets);
+                // The path as the user wrote it: the session resolves it for the worker and reports it as given.
+                var request = new EvaluationRequest(settings.Problem.ToString(), candidate, settings.Precision, TimingOptions.Default, settings.InputSets);
                 var result = await session.EvaluateAsync(request, cancellationToken);
 
                 // The evaluation found the prefetched build in the cache; report how that build really went (its
                 // compile seconds, cold or cached), not the cache lookup.
                 result = result with { Compile = build is not null && result.Compile is { Succeeded: true } ? await build : result.Compile };
-                result = result with { Problem = result.Problem is { } problem ? problem with { Path = settings.Problem.ToString() } : null };
                 await archive.AppendAsync(result, KforgeVersion.Current, cancellationToken);
                 results.Add(result);
                 if (!settings.Json)
