@@ -48,6 +48,9 @@ internal sealed record KforgeHost(KforgeResources Resources, NvccInstallation Nv
         KforgeResources.Locate()
         ?? throw new EnvironmentException("kforge's worker/ and abi/ folders are not next to its binary; rebuild it with ./kforge, or set KFORGE_HOME to the repository folder.");
 
+    /// <summary>Set to <c>sequential</c> to build candidates with plain nvcc instead of its steps side by side.</summary>
+    public const string NvccStepsVariable = "KFORGE_NVCC_STEPS";
+
     /// <exception cref="EnvironmentException">No python3 on PATH and no KFORGE_PYTHON.</exception>
     public static string FindPython() =>
         Environment.GetEnvironmentVariable(PythonVariable) is { Length: > 0 } configured
@@ -65,7 +68,10 @@ internal sealed record KforgeHost(KforgeResources Resources, NvccInstallation Nv
         Resources.AbiDirectory,
         CompileCacheDirectory,
         File.ReadAllText(Resources.EmptyKernelPath),
-        Seeds(inputSets));
+        Seeds(inputSets))
+    {
+        ParallelCompileSteps = !string.Equals(Environment.GetEnvironmentVariable(NvccStepsVariable), "sequential", StringComparison.OrdinalIgnoreCase),
+    };
 
     /// <summary>Seeds of the independent input sets: the first three fixed, more derived from them.</summary>
     public static IReadOnlyList<long> Seeds(int count) =>

@@ -124,7 +124,8 @@ public sealed class NvccCompiler : IKernelCompiler
             var arguments = BuildArguments(SourceFileName, library, include);
 
             var start = _timeProvider.GetTimestamp();
-            var run = await ToolProcess.RunAsync(Options.NvccPath, arguments, work.FullName, Options.Timeout, _timeProvider, cancellationToken);
+            var run = Options.ParallelSteps ? await TryParallelStepsAsync(source, arguments, work.FullName, cancellationToken) : null;
+            run ??= await ToolProcess.RunAsync(Options.NvccPath, arguments, work.FullName, Options.Timeout, _timeProvider, cancellationToken);
             var seconds = _timeProvider.GetElapsedTime(start).TotalSeconds;
 
             if (run.TimedOut)
@@ -163,6 +164,26 @@ public sealed class NvccCompiler : IKernelCompiler
         {
             TryDelete(work);
         }
+    }
+
+    /// <summary>
+    /// Builds with nvcc's own steps run side by side (<see cref="NvccStepPlan"/>). Returns null, so that plain nvcc builds
+    /// instead, when nvcc's dry run is not understood or the build fails: only plain nvcc's failures and logs reach users.
+    /// </summary>
+    private async Task<ToolProcessResult?> TryParallelStepsAsync(string source, IReadOnlyList<string> arguments, string workDirectory, CancellationToken cancellationToken)
+    {
+        // nvcc names its intermediate files after its own process id under TMPDIR; a folder per build keeps concurrent
+        // builds apart even when a process id is reused, and the files go when the folder does.
+        KeyValuePair<string, string>[] environment = [KeyValuePair.Create("TMPDIR", workDirectory)];
+        var dryRun = await ToolProcess.RunAsync(Options.NvccPath, [.. arguments, "--dryrun"], workDirectory, Options.Timeout, _timeProvider, cancellationToken, environment);
+        if (dryRun.ExitCode != 0 || NvccStepPlan.Parse(dryRun.Output) is not { } plan)
+        {
+            return null;
+        }
+
+        var moduleId = NvccStepPlan.ModuleIdFor(SourceFileName, ContentHash.Of(source));
+        var run = await NvccStepRunner.RunAsync(plan, moduleId, workDirectory, environment, Options.Timeout, _timeProvider, cancellationToken);
+        return run.ExitCode == 0 || run.TimedOut ? run : null;
     }
 
     private static async Task<string?> CheckEntryPointAsync(string library, CancellationToken cancellationToken)

@@ -32,6 +32,12 @@ public sealed partial record NvccOptions(string NvccPath, string Architecture, s
     /// <summary>Deadline for one nvcc run; past it the process tree is killed and the result is a compile timeout.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
+    /// <summary>
+    /// Run nvcc's independent steps side by side (<see cref="NvccStepPlan"/>) instead of one after another; a build that
+    /// fails that way is redone by plain nvcc. Off by default; evaluation sessions turn it on.
+    /// </summary>
+    public bool ParallelSteps { get; init; }
+
     /// <summary>Root of the on-disk <see cref="CompileCache"/>; null for no cache.</summary>
     public string? CacheDirectory { get; init; }
 

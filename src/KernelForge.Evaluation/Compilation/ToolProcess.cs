@@ -13,6 +13,7 @@ internal static class ToolProcess
     /// <summary>
     /// Starts <paramref name="fileName"/> and waits for it. When <paramref name="timeout"/> passes first, the whole process
     /// tree is killed (nvcc spawns cicc, ptxas and the host compiler) and the result says <c>TimedOut</c>.
+    /// Variables in <paramref name="environment"/> are set over this process's own.
     /// </summary>
     /// <exception cref="OperationCanceledException">The caller cancelled; the process tree was killed.</exception>
     /// <exception cref="InvalidOperationException">The tool could not be started at all.</exception>
@@ -22,7 +23,8 @@ internal static class ToolProcess
         string? workingDirectory,
         TimeSpan timeout,
         TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<KeyValuePair<string, string>>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -36,6 +38,11 @@ internal static class ToolProcess
         if (workingDirectory is not null)
         {
             startInfo.WorkingDirectory = workingDirectory;
+        }
+
+        foreach (var (name, value) in environment ?? [])
+        {
+            startInfo.Environment[name] = value;
         }
 
         foreach (var argument in arguments)

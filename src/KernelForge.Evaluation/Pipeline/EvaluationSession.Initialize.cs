@@ -91,6 +91,7 @@ public sealed partial class EvaluationSession
         var nvccOptions = _options.Nvcc.CreateOptions(_options.Nvcc.ArchitectureFor(major, minor), _options.AbiDirectory) with
         {
             CacheDirectory = _options.CompileCacheDirectory,
+            ParallelSteps = _options.ParallelCompileSteps,
         };
         return CompilePool.ForNvcc(new NvccCompiler(nvccOptions, _options.Nvcc.VersionText, _timeProvider), timeProvider: _timeProvider);
     }

@@ -33,6 +33,9 @@ public sealed record EvaluationSessionOptions(
     /// <summary>Whether candidates may call cuBLAS/cuDNN (recorded either way) or must be pure CUDA.</summary>
     public LibraryPolicy LibraryPolicy { get; init; } = LibraryPolicy.AllowLibraries;
 
+    /// <summary>Run nvcc's independent steps side by side (<see cref="NvccOptions.ParallelSteps"/>); set KFORGE_NVCC_STEPS=sequential to turn off.</summary>
+    public bool ParallelCompileSteps { get; init; } = true;
+
     /// <summary>Deadline for a runner's hello, bandwidth probe or load.</summary>
     public TimeSpan RunnerRequestDeadline { get; init; } = TimeSpan.FromSeconds(120);
 

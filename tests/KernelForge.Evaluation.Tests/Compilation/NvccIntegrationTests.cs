@@ -37,6 +37,35 @@ public sealed class NvccIntegrationTests : IDisposable
     }
 
     [NvccFact]
+    public async Task CompileAsync_ParallelSteps_SameKernelsAsPlainNvccAndEntryPoint()
+    {
+        var plain = await TestNvcc.CreateCompilerAsync();
+        var parallel = new NvccCompiler(plain.Options with { ParallelSteps = true }, plain.NvccVersionText);
+
+        var sequential = await plain.CompileAsync(TestNvcc.AddOneKernel, Path.Combine(_cache.Path, "plain"));
+        var sideBySide = await parallel.CompileAsync(TestNvcc.AddOneKernel, Path.Combine(_cache.Path, "parallel"));
+
+        Assert.True(sideBySide.Succeeded, sideBySide.Log);
+        Assert.Contains(NvccCompiler.EntryPointName, await ElfSymbols.ReadExportedNamesAsync(sideBySide.LibraryPath!));
+        Assert.Equal(sequential.Kernels.Select(k => (k.Registers, k.SharedMemoryBytes)), sideBySide.Kernels.Select(k => (k.Registers, k.SharedMemoryBytes)));
+        Assert.Contains("ptxas info", sideBySide.Log, StringComparison.Ordinal);
+    }
+
+    [NvccFact]
+    public async Task CompileAsync_ParallelStepsSyntaxError_PlainNvccsMessage()
+    {
+        var plain = await TestNvcc.CreateCompilerAsync();
+        var parallel = new NvccCompiler(plain.Options with { ParallelSteps = true }, plain.NvccVersionText);
+
+        var result = await parallel.CompileAsync(
+            TestNvcc.AddOneKernel.Replace("y[i] = x[i] + 1.0f;", "y[i] = undefined_name + 1.0f;", StringComparison.Ordinal), _cache.Path);
+
+        Assert.Equal(FailureKind.CompileError, result.Failure);
+        Assert.Contains("kernel.cu(", result.Log, StringComparison.Ordinal);
+        Assert.Contains("nvcc exited with code", result.Log, StringComparison.Ordinal);
+    }
+
+    [NvccFact]
     public async Task CompileAsync_SyntaxError_CompileErrorWithNvccMessage()
     {
         using var pool = CompilePool.ForNvcc(await TestNvcc.CreateCompilerAsync(_cache.Path));
