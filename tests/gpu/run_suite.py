@@ -97,7 +97,7 @@ def run_cases(args: argparse.Namespace, suite: Suite, cache_dir: Path, cases: li
                     detail += "; warnings: " + " | ".join(report["warnings"])
             suite.record(name, ok, detail, expect=case["expect"], verdict=verdict, failure_kind=kind,
                          median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
-                         cache_hit=compile_info.get("cache_hit"), report=report)
+                         cache_hit=compile_info.get("cache_hit"), format=(report.get("candidate") or {}).get("format"), report=report)
         if repeats > 1 and len(medians) == repeats:
             spread = (max(medians) - min(medians)) / min(medians)
             suite.record(f"stability of {Path(case['kernel']).name}", spread < 0.03,
@@ -179,8 +179,10 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
         if cand:
             detail += (f"; median {cand['median_us']:.2f} us; {num(timing.get('speedup_over_eager'))}x eager, "
                        f"{num(timing.get('speedup_over_compiled'))}x compile; {num(timing.get('fraction_of_floor'), 3)} of floor")
+        compile_info = doc.get("compile") or {}
         suite.record(f"translated {problem.stem}", doc["verdict"] == "accepted", detail, translated=True,
-                     median_us=cand.get("median_us"), report=doc)
+                     median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
+                     cache_hit=compile_info.get("cache_hit"), format="abi", report=doc)
 
 
 def main() -> int:
@@ -213,8 +215,15 @@ def main() -> int:
     if not args.skip_translated:
         run_translated(args, suite, cache_dir)
     # Cold-cache compile latency: the first run of each distinct kernel above compiled with an empty cache.
-    cold = [r["compile_seconds"] for r in suite.rows if r.get("compile_seconds") is not None and r.get("cache_hit") is False]
-    warm = [r["compile_seconds"] for r in suite.rows if r.get("compile_seconds") is not None and r.get("cache_hit") is True]
+    def built(row: dict, fmt: str, hit: bool) -> bool:
+        return row.get("compile_seconds") is not None and row.get("cache_hit") is hit and row.get("format") == fmt
+    cold = [r["compile_seconds"] for r in suite.rows if built(r, "abi", False)]
+    warm = [r["compile_seconds"] for r in suite.rows if built(r, "abi", True)]
+    ext = [r["compile_seconds"] for r in suite.rows if built(r, "torch_extension", False)]
+    if ext:
+        suite.log(f"torch-extension build latency (cold): p50 {statistics.median(ext):.2f} s over {len(ext)} builds: "
+                  + ", ".join(f"{s:.2f}" for s in ext))
+        print(f"INFO  torch-extension build latency (cold): p50 {statistics.median(ext):.2f} s over {len(ext)} builds", flush=True)
     if cold:
         p50 = statistics.median(cold)
         suite.record("compile latency (cold cache, one kernel at a time)", p50 <= 1.5,

@@ -229,6 +229,18 @@ public sealed partial class EvaluationSession
         return null;
     }
 
+    /// <summary>Lint findings that concern only the kernelbench precision (its loose atol), shown only under that policy.</summary>
+    private static readonly HashSet<string> KernelBenchOnlyLintCodes = new(StringComparer.Ordinal) { "zero_output_passes_kernelbench", "tiny_outputs" };
+
+    /// <summary>The problem with its lint findings added as warnings, those that concern <paramref name="precision"/>.</summary>
+    private static LoadedProblem WarningsFor(LoadedProblem problem, PrecisionPolicy precision)
+    {
+        IReadOnlyList<string> lintWarnings = [.. problem.LintFindings
+            .Where(finding => precision == PrecisionPolicy.KernelBench || !KernelBenchOnlyLintCodes.Contains(finding.Code))
+            .Select(finding => Invariant($"DEGENERATE PROBLEM ({finding.Code}{(finding.Output is { } output ? $", output {output}" : "")}): {finding.Message}"))];
+        return lintWarnings.Count == 0 ? problem : problem with { Info = problem.Info with { Warnings = [.. problem.Info.Warnings, .. lintWarnings] } };
+    }
+
     private async Task<LoadedProblem> LoadProblemAsync(string problemPath, CancellationToken cancellationToken)
     {
         var fullPath = Path.GetFullPath(problemPath);
@@ -244,9 +256,7 @@ public sealed partial class EvaluationSession
             Directory.CreateDirectory(directory);
             var loaded = await _worker.LoadProblemAsync(fullPath, _options.Seeds, directory, cancellationToken);
             var lint = await _worker.LintAsync(cancellationToken);
-            IReadOnlyList<string> lintWarnings = [.. lint.Findings.Select(finding =>
-                Invariant($"DEGENERATE PROBLEM ({finding.Code}{(finding.Output is { } output ? $", output {output}" : "")}): {finding.Message}"))];
-            loaded = loaded with { Info = loaded.Info with { Path = problemPath, Warnings = [.. loaded.Info.Warnings, .. lintWarnings] } };
+            loaded = loaded with { Info = loaded.Info with { Path = problemPath }, LintFindings = lint.Findings };
             _problems[fullPath] = loaded;
             return loaded;
         }

@@ -73,7 +73,7 @@ public sealed partial class EvaluationSession : IKernelEvaluator, IAsyncDisposab
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var problem = await LoadProblemAsync(request.ProblemPath, cancellationToken);
+            var problem = WarningsFor(await LoadProblemAsync(request.ProblemPath, cancellationToken), request.Precision);
             var attempt = new Attempt(request, problem, [.. problem.Info.Warnings], Environment, _timeProvider);
             var (runner, compile, rejection) = await PrepareAsync(attempt, cancellationToken);
             return rejection ?? await RunCheckAndTimeAsync(attempt, runner!, compile, cancellationToken);
