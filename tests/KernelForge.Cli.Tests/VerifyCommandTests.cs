@@ -30,6 +30,24 @@ public sealed class VerifyCommandTests
         Assert.Empty(result.Errors);
     }
 
+    [Theory]
+    [InlineData("pure-cuda", "kernel-bench")]
+    [InlineData("PureCuda", "kernelbench")]
+    public void Parse_PoliciesInKebabOrEnumCase_Accepted(string library, string precision)
+    {
+        var result = KforgeRootCommand.Create(new TestConsole()).Parse(["verify", "-p", "p.py", "-k", "a.cu", "--library-policy", library, "--precision", precision]);
+
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public void Parse_UnknownLibraryPolicy_ErrorListsKebabChoices()
+    {
+        var result = KforgeRootCommand.Create(new TestConsole()).Parse(["verify", "-p", "p.py", "-k", "a.cu", "--library-policy", "cublas-only"]);
+
+        Assert.Contains(result.Errors, error => error.Message.Contains("allow-libraries, pure-cuda", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Invoke_MissingProblemFile_ExitsTwoWithOneSentence()
     {

@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def verify(kforge: str, problem: str, kernels: list[str], archive: Path, extra_env: dict[str, str] | None = None,
-           timeout_s: int = 900) -> tuple[int, dict | None, str, float]:
+           timeout_s: int = 900, extra_args: list[str] | None = None) -> tuple[int, dict | None, str, float]:
     env = dict(os.environ)
     env.update(extra_env or {})
-    cmd = [kforge, "verify", "--problem", problem, "--json", "--archive", str(archive)]
+    cmd = [kforge, "verify", "--problem", problem, "--json", "--archive", str(archive), *(extra_args or [])]
     for kernel in kernels:
         cmd += ["--kernel", kernel]
     started = time.monotonic()
@@ -68,7 +68,7 @@ def run_cases(args: argparse.Namespace, suite: Suite, cache_dir: Path, cases: li
         repeats = args.repeat or int(case.get("repeat", 1))
         # Repeats go in one batch: the same kernel timed twice in one session, against one reference timing.
         code, doc, stderr, wall_s = verify(args.kforge, case["problem"], [case["kernel"]] * repeats, args.out / "kforge.db", env,
-                                           timeout_s=args.case_timeout)
+                                           timeout_s=args.case_timeout, extra_args=case.get("args"))
         suite.log(f"--- {case['kernel']} on {case['problem']}: exit {code}, {wall_s:.1f} s\n{stderr}")
         reports = (doc.get("results") if doc and "results" in doc else [doc]) if doc else []
         if not reports:
@@ -83,7 +83,9 @@ def run_cases(args: argparse.Namespace, suite: Suite, cache_dir: Path, cases: li
             timing = report["timing"]
             cand = timing.get("candidate") or {}
             compile_info = report.get("compile") or {}
-            ok = verdict == case["expect"] and (case["expect"] == "accepted" or kind == case.get("reason"))
+            reasons = case.get("reason")
+            reasons = reasons if isinstance(reasons, list) else [reasons]
+            ok = verdict == case["expect"] and (case["expect"] == "accepted" or kind in reasons)
             ok = ok and code == (0 if verdict == "accepted" else 1)
             detail = f"{verdict}" + (f" ({kind}: {(report.get('failure_message') or '')[:200]})" if kind else "")
             if cand and verdict == "accepted":
@@ -95,7 +97,9 @@ def run_cases(args: argparse.Namespace, suite: Suite, cache_dir: Path, cases: li
                            f"; compile {num(compile_info.get('seconds'))} s{' (cache hit)' if compile_info.get('cache_hit') else ''}")
                 if report.get("warnings"):
                     detail += "; warnings: " + " | ".join(report["warnings"])
-            suite.record(name, ok, detail, expect=case["expect"], verdict=verdict, failure_kind=kind,
+            if case.get("hole"):
+                detail = f"[{case['hole'][:90]}] " + detail
+            suite.record(name, ok, detail, expect=case["expect"], verdict=verdict, failure_kind=kind, expected_reason=reasons,
                          median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
                          cache_hit=compile_info.get("cache_hit"), format=(report.get("candidate") or {}).get("format"), report=report)
         if repeats > 1 and len(medians) == repeats:
@@ -155,7 +159,10 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
     is a translator bug and fails the suite.
     """
     out_dir = args.out / "translated"
+    wanted = set(args.translated.split(",")) if args.translated else None
     for problem in sorted((ROOT / "problems/level1").glob("*.py")):
+        if wanted is not None and problem.stem not in wanted:
+            continue
         kernel = out_dir / problem.stem / "kernel.cu"
         started = time.monotonic()
         proc = subprocess.run([args.kforge, "translate", str(problem), "--out", str(kernel), "--json"], capture_output=True,
@@ -195,6 +202,8 @@ def main() -> int:
     parser.add_argument("--skip-translated", action="store_true", help="skip translating and verifying problems/level1")
     parser.add_argument("--skip-cases", action="store_true", help="skip the no-GPU check and tests/gpu/cases.json "
                         "(to split the suite over several device calls)")
+    parser.add_argument("--translated", help="comma-separated level-1 problem stems to translate and verify (default: all)")
+    parser.add_argument("--skip-adversarial", action="store_true", help="skip tests/adversarial/cases.json")
     parser.add_argument("--only", help="comma-separated kernel stems to run, e.g. relu_abi,noop_abi")
     parser.add_argument("--repeat", type=int, help="override each case's repeat count")
     parser.add_argument("--case-timeout", type=int, default=240, help="seconds one kforge invocation may take")
@@ -206,6 +215,9 @@ def main() -> int:
     if not args.skip_cases:
         run_no_gpu(args, suite)
     cases = [] if args.skip_cases else json.loads((ROOT / "tests/gpu/cases.json").read_text())
+    if not args.skip_cases and not args.skip_adversarial:
+        # The adversarial suite (one exploit per file, tests/adversarial/) runs after the honest cases.
+        cases += json.loads((ROOT / "tests/adversarial/cases.json").read_text())
     # The throughput batch runs after the first cases (adversarial and a few honest ones), so a run cut short by a
     # time limit still measures it.
     run_cases(args, suite, cache_dir, cases[:args.throughput_after])

@@ -39,14 +39,16 @@ internal sealed class VerifyCommand : Command
 
     private static readonly Option<PrecisionPolicy> PrecisionOption = new("--precision")
     {
-        Description = "How close to float64 outputs must be: Strict (≤ 10× eager float32's own error), Tf32 (1e-3), KernelBench (1e-2).",
+        Description = "How close to float64 outputs must be: strict (≤ 10× eager float32's own error), tf32 (1e-3), kernel-bench (KernelBench's 1e-2).",
         DefaultValueFactory = _ => PrecisionPolicy.Strict,
+        CustomParser = KebabCaseEnum.Parser<PrecisionPolicy>(),
     };
 
     private static readonly Option<LibraryPolicy> LibraryPolicyOption = new("--library-policy")
     {
-        Description = "AllowLibraries: candidates may call cuBLAS/cuDNN (always recorded); PureCuda: such calls are rejected before compiling.",
+        Description = "allow-libraries: candidates may call cuBLAS/cuDNN (always recorded); pure-cuda: such calls are rejected before compiling.",
         DefaultValueFactory = _ => LibraryPolicy.AllowLibraries,
+        CustomParser = KebabCaseEnum.Parser<LibraryPolicy>(),
     };
 
     private static readonly Option<int> DeviceOption = new("--device")
