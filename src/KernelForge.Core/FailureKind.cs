@@ -48,5 +48,14 @@ public readonly record struct FailureKind(string Value)
     /// <summary>The measured time is below the physical floor, so the measurement cannot be right.</summary>
     public static FailureKind ImplausibleTime { get; } = new("implausible_time");
 
+    /// <summary>With inputs it never saw written into buffers it saw before, the outputs were wrong: results cached by address.</summary>
+    public static FailureKind StaleOutput { get; } = new("stale_output");
+
+    /// <summary>Calls on inputs it had seen were much faster than a call on new inputs: results reused instead of computed.</summary>
+    public static FailureKind CachedResult { get; } = new("cached_result");
+
+    /// <summary>Outputs of a timed call (checked after its end event) differ from the same input set's checked outputs.</summary>
+    public static FailureKind TimedRunMismatch { get; } = new("timed_run_mismatch");
+
     public override string ToString() => Value;
 }

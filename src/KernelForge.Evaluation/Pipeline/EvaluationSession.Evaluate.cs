@@ -56,7 +56,7 @@ public sealed partial class EvaluationSession
 
         Report("loading the candidate in the ABI runner");
         var problem = attempt.Problem;
-        var load = await _runner.LoadAsync(compile.LibraryPath!, problem.Info.Tensors, problem.Info.Outputs, problem.InputFiles, _options.RunnerRequestDeadline, cancellationToken);
+        var load = await _runner.LoadAsync(compile.LibraryPath!, problem.Info.Tensors, problem.Info.Outputs, problem.InputFiles, _options.RunnerRequestDeadline, problem.FreshInputFiles, cancellationToken);
         attempt.Explain("load", load.Failure is null, load.Failure is null
             ? (FormattableString)$"library loaded; {problem.Info.Tensors.Count} tensors × {problem.InputFiles.Count} input sets uploaded, each buffer between 4 KiB canaries"
             : $"{load.Failure}: {load.Message}");
@@ -124,8 +124,35 @@ public sealed partial class EvaluationSession
                 outputFiles.Add(paths);
             }
 
+            if (await CheckRepeatableAsync(attempt, runner, outputFiles[0], candidateDirectory, cancellationToken) is { } repeatFailure)
+            {
+                return repeatFailure with { Compile = compile };
+            }
+
+            // Fresh memory (ABI runner only): data it never saw, in buffers it saw before. Checked with the other sets below.
+            double? freshCallMicroseconds = null;
+            IReadOnlyList<long> checkedSeeds = problem.Info.Seeds;
+            if (runner is AbiRunnerClient abi && problem.FreshInputFiles is not null && problem.FreshSeed is { } freshSeed)
+            {
+                Report("running new inputs in input set 1's buffers (fresh memory)");
+                IReadOnlyList<string> paths = [.. problem.Info.Outputs.Select((_, index) => Path.Combine(candidateDirectory, Invariant($"fresh_out{index}.npy")))];
+                var fresh = await abi.RunFreshAsync(0, paths, _options.RunDeadline, cancellationToken);
+                attempt.Explain("fresh_memory_run", fresh.Failure is null, fresh.Failure is null
+                    ? (FormattableString)$"seed {freshSeed} written into input set 0's buffers (addresses seen before, data never seen): call took {fresh.CallMicroseconds:F2} µs; outputs go to the float64 check"
+                    : $"seed {freshSeed} in input set 0's buffers: {fresh.Failure}: {fresh.Message}");
+                if (fresh.Failure is { } freshFailure)
+                {
+                    var harnessCheck = new InputSetCheck(outputFiles.Count, freshSeed, [], freshFailure, fresh.Message);
+                    return attempt.Rejected(EvaluationStage.Run, freshFailure, Invariant($"Fresh inputs (seed {freshSeed}) in input set 0's buffers: {fresh.Message}"), compile, [harnessCheck]);
+                }
+
+                outputFiles.Add(paths);
+                checkedSeeds = [.. problem.Info.Seeds, freshSeed];
+                freshCallMicroseconds = fresh.CallMicroseconds;
+            }
+
             Report("comparing with the float64 reference");
-            var checks = await _worker.CheckAsync(outputFiles, problem.Info.Seeds, request.Precision, cancellationToken);
+            var checks = await _worker.CheckAsync(outputFiles, checkedSeeds, request.Precision, cancellationToken);
             foreach (var set in checks)
             {
                 foreach (var output in set.Outputs)
@@ -138,13 +165,16 @@ public sealed partial class EvaluationSession
             var firstFailure = checks.SelectMany(set => set.Outputs.Where(output => !output.Passed).Select(output => (set, output))).FirstOrDefault();
             if (firstFailure.output is { } failed)
             {
+                if (freshCallMicroseconds is not null && firstFailure.set.InputSetIndex == problem.Info.Seeds.Count)
+                {
+                    // Every ordinary set passed; only new data in old buffers failed: the result came from a cache keyed by address.
+                    return attempt.Rejected(EvaluationStage.Check, FailureKind.StaleOutput, Invariant(
+                        $"With inputs it had never seen (seed {firstFailure.set.Seed}) written into buffers it had seen (input set 0's), output {failed.OutputIndex} was wrong although every ordinary input set passed: results are reused by address instead of computed. {failed.Message}"),
+                        compile, checks);
+                }
+
                 var message = Invariant($"Input set {firstFailure.set.InputSetIndex} (seed {firstFailure.set.Seed}), output {failed.OutputIndex}: {failed.Message}");
                 return attempt.Rejected(EvaluationStage.Check, failed.Failure ?? FailureKind.WrongResult, message, compile, checks);
-            }
-
-            if (await CheckRepeatableAsync(attempt, runner, outputFiles[0], candidateDirectory, cancellationToken) is { } repeatFailure)
-            {
-                return repeatFailure with { Compile = compile, Checks = checks };
             }
 
             Report("timing the candidate");
@@ -164,6 +194,19 @@ public sealed partial class EvaluationSession
                 return attempt.Rejected(EvaluationStage.Time, FailureKind.ImplausibleTime,
                     Invariant($"The device events add up to {eventMilliseconds:F2} ms but the whole timed loop took {timed.WallMilliseconds:F2} ms of host wall time: the event timings cannot be right."), compile, checks);
             }
+
+            attempt.Explain("checked_timed_calls", true, runner is AbiRunnerClient
+                ? (FormattableString)$"{AbiRunner.CheckedTimedCalls} timed calls, picked at random, had their outputs compared with the checked run of their input set after the end event: all equal"
+                : $"not run: the torch-extension runner does not check timed calls yet");
+            if (CachedResultCheck.Check(candidateTiming.MedianMicroseconds, freshCallMicroseconds) is { } cached)
+            {
+                attempt.Explain("cached_result", false, $"{cached}");
+                return attempt.Rejected(EvaluationStage.Time, FailureKind.CachedResult, cached, compile, checks);
+            }
+
+            attempt.Explain("cached_result", true, freshCallMicroseconds is { } freshUs
+                ? (FormattableString)$"timed median {candidateTiming.MedianMicroseconds:F2} µs vs one call on never-seen inputs {freshUs:F2} µs: repeated calls are not suspiciously faster"
+                : $"not run (no fresh-memory call)");
 
             var reference = await TimeReferenceAsync(problem, request.Timing, cancellationToken);
             warnings.AddRange(reference.Warnings);
@@ -254,9 +297,17 @@ public sealed partial class EvaluationSession
         {
             var directory = Path.Combine(_sharedDirectory, "problem-" + _problems.Count.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(directory);
-            var loaded = await _worker.LoadProblemAsync(fullPath, _options.Seeds, directory, cancellationToken);
+            var seedCount = _options.Seeds.Count;
+            var loaded = await _worker.LoadProblemAsync(fullPath, [.. _options.Seeds, _options.FreshSeed], directory, cancellationToken);
             var lint = await _worker.LintAsync(cancellationToken);
-            loaded = loaded with { Info = loaded.Info with { Path = problemPath }, LintFindings = lint.Findings };
+            loaded = loaded with
+            {
+                Info = loaded.Info with { Path = problemPath, Seeds = [.. loaded.Info.Seeds.Take(seedCount)] },
+                InputFiles = [.. loaded.InputFiles.Take(seedCount)],
+                FreshInputFiles = loaded.InputFiles.Count > seedCount ? loaded.InputFiles[seedCount] : null,
+                FreshSeed = loaded.InputFiles.Count > seedCount ? _options.FreshSeed : null,
+                LintFindings = lint.Findings,
+            };
             _problems[fullPath] = loaded;
             return loaded;
         }

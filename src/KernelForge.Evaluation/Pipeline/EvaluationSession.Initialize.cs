@@ -66,7 +66,7 @@ public sealed partial class EvaluationSession
             throw new EnvironmentException("nvcc could not build the built-in empty kernel (abi/empty_kernel.cu); check the CUDA toolkit installation. Log: " + FirstLines(compile.Log, 5));
         }
 
-        var load = await _runner.LoadAsync(compile.LibraryPath!, [], [], [[]], _options.RunnerRequestDeadline, cancellationToken);
+        var load = await _runner.LoadAsync(compile.LibraryPath!, [], [], [[]], _options.RunnerRequestDeadline, cancellationToken: cancellationToken);
         if (load.Failure is not null)
         {
             throw new EnvironmentException($"The ABI runner could not load the built-in empty kernel: {load.Message}");

@@ -24,6 +24,12 @@ public sealed record EvaluationSessionOptions(
     /// <summary>Seeds of the default three independent input sets (the Foundation asks for at least 3).</summary>
     public static IReadOnlyList<long> DefaultSeeds { get; } = [1001, 2002, 3003];
 
+    /// <summary>
+    /// Seed of the fresh-memory input set: inputs no candidate sees as a set of its own, written into input set 0's
+    /// buffers to catch results cached by address, and timed once to catch results reused across calls.
+    /// </summary>
+    public long FreshSeed { get; init; } = 7_777_777;
+
     /// <summary>Bytes per buffer of the device-to-device copy that measures peak bandwidth (1 GiB: far beyond L2).</summary>
     public long BandwidthProbeBytes { get; init; } = 1L << 30;
 

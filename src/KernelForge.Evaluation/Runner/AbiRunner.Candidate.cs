@@ -1,3 +1,4 @@
+using KernelForge.Core;
 using System.Text.Json.Nodes;
 
 namespace KernelForge.Evaluation.Runner;
@@ -15,12 +16,13 @@ public sealed partial class AbiRunner
                 ? RequestFields.Strings(paths, $"input_files[{s}]")
                 : throw new RunnerRequestException(RunnerRequestException.BadRequest, $"input_files[{s}] is not an array of paths."))
             .ToList();
+        var freshInputFiles = request["fresh_input_files"] is JsonArray fresh ? RequestFields.Strings(fresh, "fresh_input_files") : null;
 
         EnsureDevice();
         // One candidate at a time: the previous one's library and memory go before the next one arrives.
         _candidate?.Dispose();
         _candidate = null;
-        _candidate = LoadedCandidate.Load(libraryPath, tensors, outputs, inputFiles, _device, message => _log.WriteLine($"kforge __runner: warning: {message}"));
+        _candidate = LoadedCandidate.Load(libraryPath, tensors, outputs, inputFiles, freshInputFiles, _device, message => _log.WriteLine($"kforge __runner: warning: {message}"));
         return [];
     }
 
@@ -37,6 +39,12 @@ public sealed partial class AbiRunner
         }
 
         EnsureDevice();
+        if (RequestFields.OptionalBool(request, "fresh") == true)
+        {
+            var (outcome, callMicroseconds) = candidate.RunFresh(inputSet, outputPaths, _stream);
+            return OutcomeFields(outcome, new JsonObject { ["call_us"] = callMicroseconds is { } us ? FiniteOrNull(us) : null });
+        }
+
         return OutcomeFields(candidate.Run(inputSet, outputPaths, _stream), []);
     }
 
@@ -73,10 +81,14 @@ public sealed partial class AbiRunner
                 }
             }
 
+            // A random few of the timed calls (among the first MinSamples, which are always taken) have their outputs
+            // compared with the checked run of the same input set, after the end event: the candidate cannot tell which.
+            var checkedSamples = ChooseCheckedSamples(Math.Min(options.MinSamples, options.MaxSamples));
+            var sampleIndex = 0;
             var result = TimingLoop.Run(
                 options.MaxSamples,
                 candidate.InputSetCount,
-                inputSet => TakeSampleMicroseconds(candidate, inputSet, flush, flushBytes, start, end),
+                inputSet => TakeSampleMicroseconds(candidate, inputSet, flush, flushBytes, start, end, checkedSamples.Contains(sampleIndex++)),
                 _stopRuleFactory(options),
                 _timeProvider);
             return OutcomeFields(CallOutcome.Succeeded, new JsonObject
@@ -99,7 +111,18 @@ public sealed partial class AbiRunner
         }
     }
 
-    private double TakeSampleMicroseconds(LoadedCandidate candidate, int inputSet, nint flush, long flushBytes, CudaEvent start, CudaEvent end)
+    /// <summary>How many timed calls have their outputs checked.</summary>
+    internal const int CheckedTimedCalls = 3;
+
+    /// <summary><see cref="CheckedTimedCalls"/> distinct sample indexes below <paramref name="count"/>, drawn at random per timing request.</summary>
+    internal static HashSet<int> ChooseCheckedSamples(int count)
+    {
+        var indexes = Enumerable.Range(0, Math.Max(count, 0)).ToArray();
+        Random.Shared.Shuffle(indexes);
+        return [.. indexes.Take(CheckedTimedCalls)];
+    }
+
+    private double TakeSampleMicroseconds(LoadedCandidate candidate, int inputSet, nint flush, long flushBytes, CudaEvent start, CudaEvent end, bool checkOutputs)
     {
         if (flush != 0)
         {
@@ -123,7 +146,13 @@ public sealed partial class AbiRunner
             throw new TimedCallFailedException(outcome);
         }
 
-        return CudaEvent.ElapsedMilliseconds(start, end) * 1000.0;
+        var microseconds = CudaEvent.ElapsedMilliseconds(start, end) * 1000.0;
+        if (checkOutputs && candidate.CompareWithCheckedOutputs(inputSet) is { } mismatch)
+        {
+            throw new TimedCallFailedException(CallOutcome.Failed(FailureKind.TimedRunMismatch, mismatch, returnCode));
+        }
+
+        return microseconds;
     }
 
     private JsonObject TimingFailure(CallOutcome outcome, bool l2Flushed) => OutcomeFields(outcome, new JsonObject

@@ -53,7 +53,8 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
 
     /// <summary>
     /// Loads a candidate library and uploads its input sets: <paramref name="inputFiles"/> holds one list of
-    /// <c>.npy</c> paths per input set, one path per tensor of <paramref name="tensors"/>, in order.
+    /// <c>.npy</c> paths per input set, one path per tensor of <paramref name="tensors"/>, in order;
+    /// <paramref name="freshInputFiles"/>, when given, one more set kept on the host for the fresh-memory run.
     /// </summary>
     public async Task<RunnerLoadResult> LoadAsync(
         string libraryPath,
@@ -61,6 +62,7 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
         IReadOnlyList<TensorSpec> outputs,
         IReadOnlyList<IReadOnlyList<string>> inputFiles,
         TimeSpan deadline,
+        IReadOnlyList<string>? freshInputFiles = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(libraryPath);
@@ -74,6 +76,11 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
             ["outputs"] = new JsonArray([.. outputs.Select(output => (JsonNode)JsonFields.FromTensorSpec(output))]),
             ["input_files"] = new JsonArray([.. inputFiles.Select(set => (JsonNode)new JsonArray([.. set.Select(path => JsonValue.Create(path))]))]),
         };
+        if (freshInputFiles is not null)
+        {
+            request["fresh_input_files"] = new JsonArray([.. freshInputFiles.Select(path => JsonValue.Create(path))]);
+        }
+
         LoadedPath = null;
         try
         {
@@ -92,6 +99,37 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
         catch (ProcessTimeoutException ex)
         {
             return new RunnerLoadResult(FailureKind.Timeout, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The fresh-memory run: the load's fresh inputs written into input set <paramref name="inputSet"/>'s buffers, one
+    /// checked call, timed with events (<see cref="RunnerRunResult.CallMicroseconds"/>), then the set's own data put back.
+    /// </summary>
+    public async Task<RunnerRunResult> RunFreshAsync(int inputSet, IReadOnlyList<string> outputPaths, TimeSpan deadline, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outputPaths);
+        var request = new JsonObject
+        {
+            ["input_set"] = inputSet,
+            ["fresh"] = true,
+            ["output_paths"] = new JsonArray([.. outputPaths.Select(path => JsonValue.Create(path))]),
+        };
+        try
+        {
+            var response = await RequestAsync("run", request, deadline, cancellationToken);
+            return new RunnerRunResult(FailureOf(response), JsonFields.Text(response, "message"), JsonFields.Int32Value(response, "return_code"))
+            {
+                CallMicroseconds = JsonFields.Number(response, "call_us"),
+            };
+        }
+        catch (ProcessCrashedException ex)
+        {
+            return new RunnerRunResult(FailureKind.RunnerCrashed, CrashMessage(ex), ReturnCode: null);
+        }
+        catch (ProcessTimeoutException ex)
+        {
+            return new RunnerRunResult(FailureKind.Timeout, ex.Message, ReturnCode: null);
         }
     }
 }

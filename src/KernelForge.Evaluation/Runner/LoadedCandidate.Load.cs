@@ -17,6 +17,7 @@ internal sealed unsafe partial class LoadedCandidate
         IReadOnlyList<TensorSpec> tensors,
         IReadOnlyList<TensorSpec> outputs,
         IReadOnlyList<IReadOnlyList<string>> inputFiles,
+        IReadOnlyList<string>? freshInputFiles,
         int device,
         Action<string> warn)
     {
@@ -24,6 +25,7 @@ internal sealed unsafe partial class LoadedCandidate
         ValidateSpecs(tensors, "input");
         ValidateSpecs(outputs, "output");
         var hostInputs = ReadInputSets(tensors, inputFiles);
+        var freshInputs = freshInputFiles is null ? null : ReadInputSets(tensors, [freshInputFiles])[0];
         var library = OpenLibrary(libraryPath);
         var buffers = new List<DeviceBuffer>();
         var loaded = false;
@@ -44,7 +46,11 @@ internal sealed unsafe partial class LoadedCandidate
                 buffers.Add(buffer);
                 return buffer;
             }).ToArray();
-            var candidate = new LoadedCandidate(library, entry, device, tensors, outputs, hostInputs, deviceInputs, deviceOutputs) { LibraryPath = libraryPath };
+            var candidate = new LoadedCandidate(library, entry, device, tensors, outputs, hostInputs, deviceInputs, deviceOutputs)
+            {
+                LibraryPath = libraryPath,
+                FreshInputs = freshInputs,
+            };
             loaded = true;
             return candidate;
         }

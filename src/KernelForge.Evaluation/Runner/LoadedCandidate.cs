@@ -26,6 +26,7 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     private readonly KfTensor[] _inputScratch;
     private readonly KfTensor[] _outputScratch;
     private readonly WorkspaceArena _workspace = new();
+    private readonly byte[]?[][] _checkedOutputs;
     private GCHandle _workspaceHandle;
 
     private LoadedCandidate(
@@ -51,6 +52,7 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         _outputTensors = [.. deviceOutputs.Select((buffer, i) => KfTensor.Contiguous(buffer.Pointer, outputs[i]))];
         _inputScratch = new KfTensor[tensors.Count];
         _outputScratch = new KfTensor[outputs.Count];
+        _checkedOutputs = [.. deviceInputs.Select(_ => new byte[]?[outputs.Count])];
         _workspaceHandle = GCHandle.Alloc(_workspace);
     }
 
@@ -59,6 +61,12 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     public int InputSetCount => _deviceInputs.Length;
 
     public int OutputCount => _outputs.Count;
+
+    /// <summary>
+    /// Inputs the candidate has never seen (the worker's extra seed), for <see cref="RunFresh"/>; null when the request
+    /// sent none.
+    /// </summary>
+    public HostTensor[]? FreshInputs { get; init; }
 
     /// <summary>
     /// Calls the entry once on <paramref name="stream"/> with input set <paramref name="inputSet"/> and returns what it
@@ -130,6 +138,65 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     /// </summary>
     public CallOutcome Run(int inputSet, IReadOnlyList<string> outputPaths, nint stream)
     {
+        var (outcome, _) = RunChecked(inputSet, _hostInputs[inputSet], outputPaths, stream, keepOutputs: true);
+        return outcome;
+    }
+
+    /// <summary>
+    /// The fresh-memory check: writes <see cref="FreshInputs"/> into input set <paramref name="inputSet"/>'s buffers (addresses
+    /// the candidate has seen, holding data it has not), runs as <see cref="Run"/> does and times that one call with events;
+    /// then puts the set's own data back. A result cached by address comes back stale, and the worker's check against the
+    /// fresh seed's reference rejects it; the call time is the baseline that repeated calls are compared with.
+    /// </summary>
+    public (CallOutcome Outcome, double? CallMicroseconds) RunFresh(int inputSet, IReadOnlyList<string> outputPaths, nint stream)
+    {
+        var fresh = FreshInputs ?? throw new RunnerRequestException(RunnerRequestException.BadRequest, "This load sent no fresh_input_files, so there is nothing fresh to run.");
+        for (var i = 0; i < fresh.Length; i++)
+        {
+            _deviceInputs[inputSet][i].Upload(fresh[i].Data);
+        }
+
+        try
+        {
+            return RunChecked(inputSet, fresh, outputPaths, stream, keepOutputs: false);
+        }
+        finally
+        {
+            for (var i = 0; i < fresh.Length; i++)
+            {
+                _deviceInputs[inputSet][i].Upload(_hostInputs[inputSet][i].Data);
+            }
+
+            CudaRuntime.DeviceSynchronize();
+        }
+    }
+
+    /// <summary>
+    /// Compares the outputs now on the device with the checked outputs of <paramref name="inputSet"/> (those of its last
+    /// <see cref="Run"/>); null when they agree within <see cref="Pipeline.RepeatabilityCheck.RelativeTolerance"/>.
+    /// </summary>
+    public string? CompareWithCheckedOutputs(int inputSet)
+    {
+        for (var o = 0; o < _deviceOutputs.Length; o++)
+        {
+            if (_checkedOutputs[inputSet][o] is not { } expected)
+            {
+                continue;
+            }
+
+            var actual = new HostTensor(_outputs[o].Shape, _outputs[o].DataType, _deviceOutputs[o].Download());
+            if (Pipeline.RepeatabilityCheck.Compare(new HostTensor(_outputs[o].Shape, _outputs[o].DataType, expected), actual) is { } moved)
+            {
+                return $"output {Invariant(o)} '{_outputs[o].Name}' of a timed call on input set {Invariant(inputSet)} differs from the checked run of that set: {moved}. " +
+                    "The candidate must compute the same result on every call, timed or not.";
+            }
+        }
+
+        return null;
+    }
+
+    private (CallOutcome Outcome, double? CallMicroseconds) RunChecked(int inputSet, HostTensor[] expectedInputs, IReadOnlyList<string> outputPaths, nint stream, bool keepOutputs)
+    {
         for (var o = 0; o < _deviceOutputs.Length; o++)
         {
             _deviceOutputs[o].Upload(_outputPoison[o]);
@@ -143,29 +210,40 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         // The uploads and memsets above ran on the legacy default stream, which the non-blocking harness stream does
         // not wait for; finish them before the candidate starts.
         CudaRuntime.DeviceSynchronize();
+        using var start = CudaEvent.Create();
+        using var end = CudaEvent.Create();
+        start.Record(stream);
         var returnCode = Invoke(inputSet, stream);
         var outcome = Complete(returnCode, CudaRuntime.DeviceSynchronizeCode());
         if (outcome.HasFailure)
         {
-            return outcome;
+            return (outcome, null);
         }
 
+        end.Record(stream);
+        end.Synchronize();
+        var callMicroseconds = CudaEvent.ElapsedMilliseconds(start, end) * 1000.0;
         if (FindCanaryDamage(inputSet) is { } damage)
         {
-            return CallOutcome.Failed(FailureKind.OutOfBoundsWrite, damage, returnCode);
+            return (CallOutcome.Failed(FailureKind.OutOfBoundsWrite, damage, returnCode), null);
         }
 
-        if (FindModifiedInput(inputSet) is { } modified)
+        if (FindModifiedInput(inputSet, expectedInputs) is { } modified)
         {
-            return CallOutcome.Failed(FailureKind.InputModified, modified, returnCode);
+            return (CallOutcome.Failed(FailureKind.InputModified, modified, returnCode), null);
         }
 
         for (var o = 0; o < _deviceOutputs.Length; o++)
         {
-            NpyFile.Write(outputPaths[o], new HostTensor(_outputs[o].Shape, _outputs[o].DataType, _deviceOutputs[o].Download()));
+            var bytes = _deviceOutputs[o].Download();
+            NpyFile.Write(outputPaths[o], new HostTensor(_outputs[o].Shape, _outputs[o].DataType, bytes));
+            if (keepOutputs)
+            {
+                _checkedOutputs[inputSet][o] = bytes;
+            }
         }
 
-        return outcome;
+        return (outcome, callMicroseconds);
     }
 
     public void Dispose()
@@ -211,11 +289,11 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         return null;
     }
 
-    private string? FindModifiedInput(int inputSet)
+    private string? FindModifiedInput(int inputSet, HostTensor[] expectedInputs)
     {
         for (var i = 0; i < _deviceInputs[inputSet].Length; i++)
         {
-            var expected = _hostInputs[inputSet][i].Data;
+            var expected = expectedInputs[i].Data;
             var actual = _deviceInputs[inputSet][i].Download();
             var first = expected.AsSpan().CommonPrefixLength(actual);
             if (first == expected.Length)

@@ -25,6 +25,13 @@ internal static class RequestFields
 
     public static long? OptionalInt64(JsonObject request, string name) => Integer(request[name], name);
 
+    public static bool? OptionalBool(JsonObject request, string name) => request[name] switch
+    {
+        null => null,
+        JsonValue value when value.TryGetValue<bool>(out var flag) => flag,
+        _ => throw new RunnerRequestException(RunnerRequestException.BadRequest, $"'{name}' must be true or false."),
+    };
+
     public static JsonArray RequiredArray(JsonObject request, string name) =>
         request[name] as JsonArray ?? throw Bad($"request field '{name}' is missing or not an array");
 

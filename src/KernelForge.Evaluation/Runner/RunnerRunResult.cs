@@ -11,4 +11,7 @@ namespace KernelForge.Evaluation.Runner;
 public sealed record RunnerRunResult(FailureKind? Failure, string? Message, int? ReturnCode)
 {
     public bool Succeeded => Failure is null;
+
+    /// <summary>Event time of the call, in µs, when the runner measured it (the fresh-memory run).</summary>
+    public double? CallMicroseconds { get; init; }
 }

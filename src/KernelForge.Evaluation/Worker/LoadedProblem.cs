@@ -7,4 +7,13 @@ public sealed record LoadedProblem(ProblemInfo Info, IReadOnlyList<IReadOnlyList
 {
     /// <summary>What the degenerate-problem lint found (empty until the session lints the problem).</summary>
     public IReadOnlyList<ProblemLintFinding> LintFindings { get; init; } = [];
+
+    /// <summary>
+    /// The <c>.npy</c> files of one more input set the candidate never gets as a set of its own: the fresh-memory check
+    /// writes it into input set 0's buffers. Null when the problem was loaded without it.
+    /// </summary>
+    public IReadOnlyList<string>? FreshInputFiles { get; init; }
+
+    /// <summary>The seed of <see cref="FreshInputFiles"/>; the worker holds its reference after the others.</summary>
+    public long? FreshSeed { get; init; }
 }

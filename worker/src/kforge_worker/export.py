@@ -35,6 +35,10 @@ def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | 
     """
     from .environment import require_torch
     torch = require_torch()
+    # Inference only: a parameter that requires grad makes some ops refuse to trace (e.g. binary_cross_entropy_with_logits
+    # with a pos_weight parameter), and no gradient is ever wanted here.
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
     try:
         exported = torch.export.export(model, tuple(example_inputs))
         exported = exported.run_decompositions()  # the default table: core ATen

@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace KernelForge.Evaluation.Pipeline;
+
+/// <summary>
+/// Catches results reused across calls (a cache keyed by an input checksum): the timed calls rotate over input sets
+/// the candidate has seen, so a cache hits there, while the one call on never-seen inputs (the fresh-memory run) has to
+/// compute. Repeated calls much faster than that call mean the timed loop did not measure the computation.
+/// </summary>
+/// <remarks>
+/// The fresh call is a single sample with a warm L2 (its inputs were just uploaded) and the timed samples flush L2, so
+/// an honest kernel's fresh call is, if anything, faster than its median; the thresholds leave room for one slow sample.
+/// </remarks>
+public static class CachedResultCheck
+{
+    /// <summary>Timed median this many times faster than the fresh call is suspect…</summary>
+    public const double SpeedRatio = 3.0;
+
+    /// <summary>…when the gap is also larger than this many µs (launch jitter on tiny kernels stays below it).</summary>
+    public const double MinimumGapMicroseconds = 20.0;
+
+    /// <summary>Null when the timed median is plausible next to the fresh call; otherwise why not.</summary>
+    public static string? Check(double timedMedianMicroseconds, double? freshCallMicroseconds)
+    {
+        if (freshCallMicroseconds is not { } fresh || !double.IsFinite(fresh) || !double.IsFinite(timedMedianMicroseconds))
+        {
+            return null;
+        }
+
+        return timedMedianMicroseconds * SpeedRatio < fresh && fresh - timedMedianMicroseconds > MinimumGapMicroseconds
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"Timed calls on inputs the candidate had seen took a median {timedMedianMicroseconds:F2} µs, but one call on inputs it had never seen took {fresh:F2} µs ({fresh / timedMedianMicroseconds:F1}× longer): results are reused across calls instead of computed, so the timing does not measure the kernel.")
+            : null;
+    }
+}
