@@ -64,19 +64,32 @@ def run_cases(args: argparse.Namespace, suite: Suite, cache_dir: Path, cases: li
     if args.only:
         wanted = set(args.only.split(","))
         cases = [case for case in cases if Path(case["kernel"]).stem in wanted]
+    # With --batch, cases of one problem (and the same extra arguments) share one kforge session: one problem load,
+    # one reference timing, every kernel evaluated in turn, as a search would.
+    groups: list[dict] = []
     for case in cases:
         repeats = args.repeat or int(case.get("repeat", 1))
-        # Repeats go in one batch: the same kernel timed twice in one session, against one reference timing.
-        code, doc, stderr, wall_s = verify(args.kforge, case["problem"], [case["kernel"]] * repeats, args.out / "kforge.db", env,
-                                           timeout_s=args.case_timeout, extra_args=case.get("args"))
-        suite.log(f"--- {case['kernel']} on {case['problem']}: exit {code}, {wall_s:.1f} s\n{stderr}")
+        key = (case["problem"], tuple(case.get("args", [])))
+        if args.batch and groups and groups[-1]["key"] == key and repeats == 1 and groups[-1]["repeats"] == 1:
+            groups[-1]["cases"].append(case)
+        else:
+            groups.append({"key": key, "cases": [case], "repeats": repeats})
+    for group in groups:
+        group_cases, repeats = group["cases"], group["repeats"]
+        kernels = [case["kernel"] for case in group_cases] if len(group_cases) > 1 else [group_cases[0]["kernel"]] * repeats
+        code, doc, stderr, wall_s = verify(args.kforge, group_cases[0]["problem"], kernels, args.out / "kforge.db", env,
+                                           timeout_s=args.case_timeout, extra_args=group_cases[0].get("args"))
+        suite.log(f"--- {', '.join(kernels)} on {group_cases[0]['problem']}: exit {code}, {wall_s:.1f} s\n{stderr}")
         reports = (doc.get("results") if doc and "results" in doc else [doc]) if doc else []
-        if not reports:
-            suite.record(f"{Path(case['kernel']).name} on {Path(case['problem']).stem}", False,
-                         f"exit {code}, no JSON; stderr: {stderr.strip()[-400:]}")
-            continue
+        if len(reports) != len(kernels):
+            for case in group_cases[len(reports):] if len(group_cases) > 1 else group_cases:
+                suite.record(f"{Path(case['kernel']).name} on {Path(case['problem']).stem}", False,
+                             f"exit {code}, no JSON report for it; stderr: {stderr.strip()[-400:]}")
+            if not reports:
+                continue
         medians = []
         for attempt, report in enumerate(reports):
+            case = group_cases[attempt] if len(group_cases) > 1 else group_cases[0]
             name = f"{Path(case['kernel']).name} on {Path(case['problem']).stem}" + (f" (run {attempt + 1})" if repeats > 1 else "")
             verdict = report["verdict"]
             kind = report.get("failure_kind")
@@ -85,7 +98,8 @@ def run_cases(args: argparse.Namespace, suite: Suite, cache_dir: Path, cases: li
             compile_info = report.get("compile") or {}
             reasons = [case.get("reason"), *case.get("also_accept", [])]
             ok = verdict == case["expect"] and (case["expect"] == "accepted" or kind in reasons)
-            ok = ok and code == (0 if verdict == "accepted" else 1)
+            if len(kernels) == 1:
+                ok = ok and code == (0 if verdict == "accepted" else 1)
             detail = f"{verdict}" + (f" ({kind}: {(report.get('failure_message') or '')[:200]})" if kind else "")
             if cand and verdict == "accepted":
                 medians.append(cand["median_us"])
@@ -100,10 +114,11 @@ def run_cases(args: argparse.Namespace, suite: Suite, cache_dir: Path, cases: li
                 detail = f"[{case['hole'][:90]}] " + detail
             suite.record(name, ok, detail, expect=case["expect"], verdict=verdict, failure_kind=kind, expected_reason=reasons,
                          median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
-                         cache_hit=compile_info.get("cache_hit"), format=(report.get("candidate") or {}).get("format"), report=report)
+                         cache_hit=compile_info.get("cache_hit"), format=(report.get("candidate") or {}).get("format"),
+                         warnings=report.get("warnings") or [], report=report)
         if repeats > 1 and len(medians) == repeats:
             spread = (max(medians) - min(medians)) / min(medians)
-            suite.record(f"stability of {Path(case['kernel']).name}", spread < 0.03,
+            suite.record(f"stability of {Path(group_cases[0]['kernel']).name}", spread < 0.03,
                          f"medians {', '.join(f'{m:.2f}' for m in medians)} us, spread {spread * 100:.2f}% (< 3% required)")
 
 
@@ -202,6 +217,11 @@ def main() -> int:
     parser.add_argument("--skip-cases", action="store_true", help="skip the no-GPU check and tests/gpu/cases.json "
                         "(to split the suite over several device calls)")
     parser.add_argument("--translated", help="comma-separated level-1 problem stems to translate and verify (default: all)")
+    parser.add_argument("--batch", action="store_true", help="evaluate cases of one problem in one kforge session")
+    parser.add_argument("--order", choices=["file", "honest-first", "by-problem"], default="file",
+                        help="honest-first: honest ABI kernels, then adversarial ABI, then torch-extension cases, grouped by "
+                             "problem; by-problem: ABI cases by problem (honest first in each), then torch-extension cases")
+    parser.add_argument("--skip", help="comma-separated kernel stems to leave out")
     parser.add_argument("--skip-adversarial", action="store_true", help="skip tests/adversarial/cases.json")
     parser.add_argument("--only", help="comma-separated kernel stems to run, e.g. relu_abi,noop_abi")
     parser.add_argument("--repeat", type=int, help="override each case's repeat count")
@@ -217,6 +237,17 @@ def main() -> int:
     if not args.skip_cases and not args.skip_adversarial:
         # The adversarial suite (one exploit per file, tests/adversarial/) runs after the honest cases.
         cases += json.loads((ROOT / "tests/adversarial/cases.json").read_text())
+    if args.order == "honest-first":
+        def phase(case: dict) -> int:
+            extension = not case["kernel"].endswith("_abi.cu")
+            return (2 if extension else 0) + (1 if case["expect"] != "accepted" else 0) * (0 if extension else 1)
+        cases = sorted(cases, key=lambda case: (phase(case), case["problem"], json.dumps(case.get("args", []))))
+    elif args.order == "by-problem":
+        cases = sorted(cases, key=lambda case: (not case["kernel"].endswith("_abi.cu"), case["problem"],
+                                                json.dumps(case.get("args", [])), case["expect"] != "accepted"))
+    if args.skip:
+        unwanted = set(args.skip.split(","))
+        cases = [case for case in cases if Path(case["kernel"]).stem not in unwanted]
     # The throughput batch runs after the first cases (adversarial and a few honest ones), so a run cut short by a
     # time limit still measures it.
     run_cases(args, suite, cache_dir, cases[:args.throughput_after])
