@@ -101,7 +101,8 @@ internal static partial class CudaPatterns
 
     private static bool OpensNamespace(List<SourceToken> tokens, int start, int brace) =>
         brace > start && (tokens[start].IsName("namespace") || (tokens[start].IsName("inline") && At(tokens, start + 1).IsName("namespace"))
-            || (tokens[start].IsName("extern") && At(tokens, start + 1).Kind == SourceTokenKind.StringLiteral));
+            // extern "C" { … } is a linkage block; extern "C" int f(…) { … } is a function whose body is skipped.
+            || (tokens[start].IsName("extern") && At(tokens, start + 1).Kind == SourceTokenKind.StringLiteral && brace == start + 2));
 
     private static int MatchingBrace(IReadOnlyList<SourceToken> tokens, int open)
     {

@@ -310,6 +310,17 @@ public sealed class StaticCheckerCudaTests
     }
 
     [Fact]
+    public void Check_ExternCFunctionBody_LocalsAreNotNamespaceState()
+    {
+        const string Source = Preamble + "extern \"C\" int helper(int n) {\n  int total;\n  total = n;\n  return total;\n}\nextern \"C\" {\nint shared_counter;\n}\n";
+
+        var result = StaticChecker.Check(Source, CandidateFormat.Abi, LibraryPolicy.AllowLibraries);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(("persistent-state", 9), (finding.RuleId, finding.Line));
+    }
+
+    [Fact]
     public void Check_TokenPaste_Flagged()
     {
         var result = StaticChecker.Check(Preamble + "#define CAT(a, b) a##b\nCAT(cudaDevice, Synchronize)();\n", CandidateFormat.Abi, LibraryPolicy.AllowLibraries);
