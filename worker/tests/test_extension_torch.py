@@ -295,3 +295,47 @@ class ExtensionRunnerCudaTests(ExtensionRunnerTorchTests):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(HAS_TORCH, "needs torch and numpy")
+class TimedOutputCheckTest(unittest.TestCase):
+    """The comparison behind ``timed_run_mismatch`` (the timing loop itself needs CUDA)."""
+
+    def setUp(self) -> None:
+        import torch
+        from kforge_worker.extension import harness
+        from kforge_worker.protocol import TensorSpec
+        self.torch, self.harness = torch, harness
+        spec = TensorSpec("output0", (4, 3), "float32", "output")
+        self.loaded = harness.LoadedCandidate("candidate.py", "cpu", lambda *a: None, (), (), (spec,), ((),))
+        self.checked = torch.arange(12, dtype=torch.float32).reshape(4, 3)
+        self.loaded.checked[0] = (self.checked.clone(),)
+
+    def test_same_outputs_and_rounding_noise_pass(self) -> None:
+        nudged = self.checked + 1e-7
+        self.assertIsNone(self.harness.compare_timed_outputs(self.torch, self.loaded, 0, self.checked.clone()))
+        self.assertIsNone(self.harness.compare_timed_outputs(self.torch, self.loaded, 0, nudged))
+
+    def test_different_outputs_are_named_with_the_set(self) -> None:
+        message = self.harness.compare_timed_outputs(self.torch, self.loaded, 0, self.checked + 1.0)
+        self.assertIsNotNone(message)
+        self.assertIn("input set 0", message)
+        self.assertIn("12 of 12 elements changed", message)
+
+    def test_wrong_shape_is_reported_not_raised(self) -> None:
+        message = self.harness.compare_timed_outputs(self.torch, self.loaded, 0, self.torch.zeros(2, 2))
+        self.assertIn("returned something else", message)
+
+    def test_nan_repeats_nan_and_integers_compare_bytes(self) -> None:
+        nan = self.torch.tensor([float("nan"), 1.0])
+        self.assertIsNone(self.harness.repeat_difference(self.torch, nan, nan.clone()))
+        ints = self.torch.tensor([1, 2, 3])
+        self.assertIsNone(self.harness.repeat_difference(self.torch, ints, ints.clone()))
+        self.assertIsNotNone(self.harness.repeat_difference(self.torch, ints, ints + 1))
+
+    def test_checked_samples_are_distinct_and_below_the_minimum(self) -> None:
+        for _ in range(50):
+            chosen = self.harness.choose_checked_samples(10)
+            self.assertEqual(len(chosen), self.harness.CHECKED_TIMED_CALLS)
+            self.assertTrue(all(0 <= index < 10 for index in chosen))
+        self.assertEqual(self.harness.choose_checked_samples(2), {0, 1})

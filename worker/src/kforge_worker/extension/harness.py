@@ -3,11 +3,14 @@
 ``run`` poisons the allocator's free memory, calls the candidate on copies of the inputs under ``no_grad``,
 reports (in this order) ``runtime_error``, ``input_modified``, ``wrong_result`` (outputs that are not tensors of
 the expected shapes, dtypes and device), and otherwise writes the outputs as ``.npy`` for the worker's ``check``.
-``time`` is the reference worker's timing loop and stopping rule, on the candidate.
+``time`` is the reference worker's timing loop and stopping rule, on the candidate; the outputs of
+``CHECKED_TIMED_CALLS`` timed calls, picked at random, are compared afterwards with the outputs of the same input
+set's last ``run`` (``timed_run_mismatch``), as the ABI runner does.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +35,10 @@ POISON_MAX_BYTES = 2 << 30
 SMALL_POOL_REQUEST_BYTES = 1 << 20
 SMALL_POOL_POISON_REQUESTS = 64
 MESSAGE_CHARS = 2000
+# Timed calls whose outputs are checked, and the run-to-run slack for floats relative to the output's largest magnitude
+# (RepeatabilityCheck.RelativeTolerance in the C# pipeline: far above atomic-order rounding, far below a race).
+CHECKED_TIMED_CALLS = 3
+REPEAT_RELATIVE_TOLERANCE = 1e-5
 
 
 @dataclass(slots=True)
@@ -46,6 +53,8 @@ class LoadedCandidate:
     outputs: tuple[TensorSpec, ...]
     input_files: tuple[tuple[str, ...], ...]
     _sets: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    # input set -> the device outputs of its last run, which the worker checked before any timing
+    checked: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     # (path, shape, dtype) -> device tensor: parameter files are shared by every input set, read once
     _files: dict[tuple[str, tuple[int, ...], str], Any] = field(default_factory=dict)
 
@@ -158,6 +167,7 @@ def run_candidate(torch: Any, loaded: LoadedCandidate, request: RunRequest) -> R
         return RunResponse(request.id, "wrong_result", problem, False)
     for path, tensor in zip(request.output_paths, outputs):
         write_npy(path, tensor)
+    loaded.checked[request.input_set] = tuple(tensor.detach().clone() for tensor in outputs)
     return RunResponse(request.id, None, None, False)
 
 
@@ -167,12 +177,79 @@ def time_candidate(torch: Any, loaded: LoadedCandidate, request: TimeRequest) ->
         raise WorkerError("environment", f"time needs a CUDA device, but the candidate was loaded on "
                                          f"{loaded.device!r}; send load with device 0 or \"cuda:0\".")
     sets = [loaded.arguments(torch, index) for index in range(len(loaded.input_files))]
+    # Keep what a few timed calls returned (holding a reference costs nothing inside the timed window) and compare
+    # after the loop; _measure rotates the sets 0, 1, 2, … after its warm-up calls.
+    checked_samples = choose_checked_samples(min(request.timing.min_samples, request.timing.max_samples))
+    kept: list[tuple[int, Any]] = []
+    reused: set[int] = set()  # kept results whose storage a later call returned again: overwritten, not comparable
+    calls = 0
+
+    def timed_function(*arguments: Any) -> Any:
+        nonlocal calls
+        result = loaded.function(*arguments)
+        sample = calls - request.timing.warmup_calls
+        calls += 1
+        if kept:
+            pointers = storage_pointers(torch, result)
+            reused.update(index for index, (_, earlier) in enumerate(kept) if storage_pointers(torch, earlier) & pointers)
+        if sample in checked_samples:
+            kept.append((sample % len(sets), result))
+        return result
+
     try:
-        samples_us, flushed = measure(torch, _TimedSets(loaded.device, sets), loaded.function, request.timing)
+        samples_us, flushed = measure(torch, _TimedSets(loaded.device, sets), timed_function, request.timing)
     except Exception as error:  # the candidate failed mid-loop: a failure value, as in the ABI runner's time
         return TimeResponse(request.id, (), False, "runtime_error",
                             describe_failure(loaded.path, "forward (timing)", error), context_lost(torch, loaded))
+    for index, (input_set, result) in enumerate(kept):
+        if index in reused:
+            continue
+        mismatch = compare_timed_outputs(torch, loaded, input_set, result)
+        if mismatch is not None:
+            return TimeResponse(request.id, (), flushed, "timed_run_mismatch", mismatch, False)
     return TimeResponse(request.id, tuple(samples_us), flushed, None, None, False)
+
+
+def storage_pointers(torch: Any, result: Any) -> set[int]:
+    """Device addresses of the tensors a call returned."""
+    values = [result] if isinstance(result, torch.Tensor) else result if isinstance(result, (list, tuple)) else []
+    return {value.data_ptr() for value in values if isinstance(value, torch.Tensor)}
+
+
+def choose_checked_samples(count: int) -> set[int]:
+    """``CHECKED_TIMED_CALLS`` distinct sample indexes below ``count``, at random per timing request."""
+    indexes = list(range(max(count, 0)))
+    return set(random.sample(indexes, min(CHECKED_TIMED_CALLS, len(indexes))))
+
+
+def compare_timed_outputs(torch: Any, loaded: LoadedCandidate, input_set: int, result: Any) -> str | None:
+    """None when a timed call's outputs repeat the checked run of its input set; otherwise what differs."""
+    expected = loaded.checked.get(input_set)
+    if expected is None:
+        return None
+    outputs, problem = collect_outputs(torch, result, loaded.outputs, loaded.device)
+    if problem is not None:
+        return f"a timed call on input set {input_set} returned something else than its checked run: {problem}"
+    for index, (before, after) in enumerate(zip(expected, outputs)):
+        moved = repeat_difference(torch, before, after)
+        if moved is not None:
+            return (f"output{index} of a timed call on input set {input_set} differs from the checked run of that set: "
+                    f"{moved}. The candidate must compute the same result on every call, timed or not.")
+    return None
+
+
+def repeat_difference(torch: Any, before: Any, after: Any) -> str | None:
+    """Floats may move by REPEAT_RELATIVE_TOLERANCE of the largest finite magnitude; other dtypes must match bytes."""
+    if not before.is_floating_point():
+        return None if same_bytes(torch, before, after) else "the bytes differ"
+    first, second = before.double(), after.double()
+    finite = first[torch.isfinite(first)]
+    scale = float(finite.abs().max()) if finite.numel() else 0.0
+    allowed = max(REPEAT_RELATIVE_TOLERANCE * scale, 5e-324)
+    both_nan = torch.isnan(first) & torch.isnan(second)
+    moved = ~(both_nan | (first == second) | ((first - second).abs() <= allowed))
+    count = int(moved.sum())
+    return None if count == 0 else f"{count} of {first.numel()} elements changed (allowed {allowed:.3g})"
 
 
 def collect_outputs(torch: Any, result: Any, specs: tuple[TensorSpec, ...], device: str) -> tuple[list[Any], str | None]:
