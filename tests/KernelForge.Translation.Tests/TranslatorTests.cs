@@ -96,6 +96,49 @@ public sealed class TranslatorTests
     }
 
     [Fact]
+    public void Translate_LinearRelu_AddmmKernelCoversPermuteThenPointwiseRelu()
+    {
+        var result = new Translator().Translate(TestFiles.Graph("linear_relu"));
+
+        Assert.Collection(result.Kernels,
+            k => Assert.Equal(("k0_matmul", KernelKind.Matmul, ScheduleSpace.Matmul.Default), (k.Name, k.Kind, k.Schedule)),
+            k => Assert.Equal(KernelKind.Pointwise, k.Kind));
+        Assert.Equal(["addmm", "permute"], result.Kernels[0].Origins.Order(StringComparer.Ordinal));
+        Assert.Contains("bias added in the epilogue", result.Kernels[0].Strategy, StringComparison.Ordinal);
+        Assert.Contains("acc[i][j] + __ldg(bias + col)", result.Source, StringComparison.Ordinal);
+        Assert.Contains("__ldg(bb + gr * kK + gk)", result.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Translate_Matmul_ScheduleSetsTileAndMicroTile()
+    {
+        var result = new Translator().Translate(TestFiles.Graph("matmul"), new Schedule(256, 1, 8));
+
+        Assert.Equal(new Schedule(256, 1, 8), Assert.Single(result.Kernels).Schedule);
+        Assert.Contains("constexpr int kTile = 128, kTileK = 16, kSide = 16, kItems = 8;", result.Source, StringComparison.Ordinal);
+        Assert.Contains("k0_matmul<<<dim3(1, 1, 1), 256, 0, stream>>>", result.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Translate_TransposeReadByNonMatmul_DiagnosticNoSource()
+    {
+        const string json = """
+            {"schema_version": 1,
+             "inputs": [{"name": "x", "shape": [4, 8], "dtype": "float32", "role": "input"}],
+             "nodes": [{"name": "t", "target": "aten.t.default", "args": [{"node": "x"}], "kwargs": {}, "shape": [8, 4], "dtype": "float32"},
+                       {"name": "relu", "target": "aten.relu.default", "args": [{"node": "t"}], "kwargs": {}, "shape": [8, 4], "dtype": "float32"}],
+             "outputs": ["relu"]}
+            """;
+
+        var result = new Translator().Translate(json);
+
+        Assert.False(result.Succeeded);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("t", diagnostic.NodeName);
+        Assert.Contains("only as an operand of mm, bmm, addmm or matmul", diagnostic.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Translate_ScheduleOnlyInRowSpace_AppliedToRowKernelsOnly()
     {
         var schedule = new Schedule(256, 4, 16);

@@ -98,6 +98,12 @@ public sealed partial class CudaEmitter
             case RowRmsNormOp rmsNorm:
                 EmitRmsNorm(rmsNorm);
                 break;
+            case MatmulOp matmul:
+                EmitMatmul(matmul);
+                break;
+            case TransposeOp transpose:
+                _diagnostics.Error(transpose.Origins.FirstOrDefault(), $"{transpose.Describe()}: a transpose (aten.t, aten.transpose, aten.permute) is supported by the built-in translator only as an operand of mm, bmm, addmm or matmul yet; this one is read by something else.");
+                break;
             default:
                 _diagnostics.Error(operation.Origins.FirstOrDefault(), $"{operation.Describe()} has no CUDA lowering; run PassPipeline.Default (FuseElementwise) before emitting.");
                 break;

@@ -14,4 +14,7 @@ public enum KernelKind
 
     /// <summary>Sum, mean or max over an inner axis: 32 columns per block, the reduced axis split over warps.</summary>
     ColumnReduction,
+
+    /// <summary>mm, bmm, addmm: shared-memory tiled SGEMM, a square micro-tile of outputs per thread, batch in <c>blockIdx.z</c>.</summary>
+    Matmul,
 }

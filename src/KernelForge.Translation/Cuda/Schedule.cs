@@ -8,7 +8,8 @@ namespace KernelForge.Translation.Cuda;
 /// <c>VectorWidth</c>: 4 to move <c>float4</c>s where shapes and (at run time) alignment allow, 1 for scalar code only.<br/>
 /// <c>ItemsPerThread</c>: for elementwise kernels, <c>float4</c>s each thread loads before it stores (unroll); for row
 /// normalizations, the most <c>float4</c>s of a row one thread may hold in registers (longer rows take the generic
-/// path); for row reductions, the unroll of the load loop.
+/// path); for row reductions, the unroll of the load loop; for matmuls, the edge of each thread's square micro-tile of
+/// outputs (the block's threads form a square, so the output tile is sqrt(<c>BlockSize</c>) × <c>ItemsPerThread</c> on a side).
 /// </remarks>
 public sealed record Schedule(int BlockSize, int VectorWidth, int ItemsPerThread)
 {

@@ -21,7 +21,14 @@ public sealed record ScheduleSpace(
 
     public static ScheduleSpace ColumnReduction { get; } = new(KernelKind.ColumnReduction, [64, 128, 256, 512, 1024], [1], [1], new Schedule(256, 1, 1));
 
-    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction];
+    /// <summary>
+    /// Threads form a square (64 = 8 x 8, 256 = 16 x 16) and each computes an items x items micro-tile, so the output tile
+    /// is sqrt(block) x items square: 32, 64 or 128. The default, 64 x 64 tiles of 4 x 4 per thread, is the classic
+    /// register-blocked SGEMM shape; 8 x 8 with 256 threads (128 x 128 tiles) suits large matrices.
+    /// </summary>
+    public static ScheduleSpace Matmul { get; } = new(KernelKind.Matmul, [64, 256], [1], [4, 8], new Schedule(256, 1, 4));
+
+    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction, Matmul];
 
     public static ScheduleSpace For(KernelKind kind) => All.Single(space => space.Kind == kind);
 

@@ -104,6 +104,10 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.unsqueeze.default" or "aten.squeeze.dim" or "aten.squeeze.dims" or "aten.squeeze.default" => ImportSqueeze(node),
         "aten.clone.default" or "aten.alias.default" or "aten.detach.default" or "aten.lift_fresh_copy.default" or "aten._to_copy.default" => ImportCopy(node),
         "aten.expand.default" => ImportExpand(node),
+        "aten.mm.default" or "aten.bmm.default" => ImportMatmul(node),
+        "aten.addmm.default" => ImportAddmm(node),
+        "aten.matmul.default" => ImportMatmulComposite(node),
+        "aten.t.default" or "aten.transpose.int" or "aten.permute.default" => ImportTranspose(node),
         _ => Unsupported(node),
     };
 

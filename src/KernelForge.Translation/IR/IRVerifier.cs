@@ -97,6 +97,32 @@ public static class IRVerifier
             case RowSoftmaxOp or RowLayerNormOp or RowRmsNormOp:
                 CheckRowOperation(operation, operands, errors);
                 break;
+            case TransposeOp transpose when operands[transpose.Source].Shape is var source
+                && (source.Rank < 2 || MatmulOp.Logical(source, transposed: true) != result.Shape):
+                errors.Error(result.Name, $"transposes {source} to {result.Shape}; expected rank 2 or more with the last two axes swapped.");
+                break;
+            case MatmulOp matmul:
+                CheckMatmul(matmul, operands, errors);
+                break;
+        }
+    }
+
+    private static void CheckMatmul(MatmulOp matmul, Dictionary<string, IRValue> operands, DiagnosticBag errors)
+    {
+        var result = matmul.Result;
+        var left = MatmulOp.Logical(operands[matmul.Left].Shape, matmul.TransposeLeft);
+        var right = MatmulOp.Logical(operands[matmul.Right].Shape, matmul.TransposeRight);
+        var batched = left.Rank == 3;
+        if (left.Rank is not (2 or 3) || right.Rank != left.Rank || (batched && left[0] != right[0]) || left[^1] != right[^2]
+            || result.Shape != Shape.Of([.. left.Extents[..^1], right[^1]]))
+        {
+            errors.Error(result.Name, $"multiplies {left} by {right} into {result.Shape}; expected [M, K] @ [K, N] → [M, N], or the same with one batch axis.");
+            return;
+        }
+
+        if (matmul.Bias is { } bias && (batched || !Broadcasting.BroadcastsTo(operands[bias].Shape, result.Shape)))
+        {
+            errors.Error(result.Name, $"adds %{bias} of shape {operands[bias].Shape} to {result.Shape}; a bias must broadcast to a 2-D product.");
         }
     }
 

@@ -21,6 +21,9 @@ public sealed record Shape(ImmutableArray<long> Extents)
 
     public long this[int axis] => Extents[axis];
 
+    /// <summary>An extent counted from either end: <c>shape[^1]</c> is the innermost.</summary>
+    public long this[Index axis] => Extents[axis.GetOffset(Rank)];
+
     /// <summary>Elements between consecutive indices of <paramref name="axis"/> (row-major, contiguous).</summary>
     public long Stride(int axis)
     {

@@ -7,12 +7,13 @@ namespace KernelForge.Translation.Passes;
 public sealed class PassPipeline(ImmutableArray<IGraphPass> passes)
 {
     /// <summary>
-    /// Views first (so patterns see through them), then normalization patterns (they match single ops, so they must run
+    /// Views first (so patterns see through them), then transposes into the matmuls reading them, then normalization patterns (they match single ops, so they must run
     /// before fusion merges them), then outputs that need their own copy, then elementwise fusion; dead values go twice.
     /// </summary>
     public static PassPipeline Default { get; } = new(
     [
         new FoldViews(),
+        new FoldTransposes(),
         new FuseNormalization(),
         new EliminateDeadValues(),
         new MaterializeOutputs(),

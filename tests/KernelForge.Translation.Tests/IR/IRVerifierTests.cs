@@ -33,6 +33,23 @@ public sealed class IRVerifierTests
     }
 
     [Fact]
+    public void Verify_MatmulInnerExtentsDiffer_Error()
+    {
+        var graph = Graph([new MatmulOp(X with { Name = "y", Shape = Shape.Of(4, 4) }, "x", "x", null, TransposeLeft: false, TransposeRight: false)], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.NodeName == "y" && d.Message.Contains("multiplies [4, 8] by [4, 8]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_MatmulTransposedRightWithBiasNotBroadcasting_OnlyTheBiasError()
+    {
+        var graph = Graph([new MatmulOp(X with { Name = "y", Shape = Shape.Of(4, 4) }, "x", "x", "w", TransposeLeft: false, TransposeRight: true)], "y");
+
+        var error = Assert.Single(IRVerifier.Verify(graph));
+        Assert.Contains("a bias must broadcast", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Verify_OutputNeverDefined_Error()
     {
         Assert.Contains(IRVerifier.Verify(Graph([], "ghost")), d => d.NodeName == "ghost");

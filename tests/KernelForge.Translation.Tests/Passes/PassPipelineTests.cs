@@ -24,10 +24,10 @@ public sealed class PassPipelineTests
     }
 
     [Fact]
-    public void Default_OrderIsViewsNormalizationOutputsFusion()
+    public void Default_OrderIsViewsTransposesNormalizationOutputsFusion()
     {
         Assert.Equal(
-            ["FoldViews", "FuseNormalization", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "EliminateDeadValues"],
+            ["FoldViews", "FoldTransposes", "FuseNormalization", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "EliminateDeadValues"],
             PassPipeline.Default.Passes.Select(p => p.Name));
     }
 }
