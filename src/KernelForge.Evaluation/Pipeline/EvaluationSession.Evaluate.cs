@@ -81,7 +81,8 @@ public sealed partial class EvaluationSession
         var buildDirectory = Path.Combine(_options.CompileCacheDirectory ?? directory, "torch-extensions", candidate.Id[..16]);
         var load = await _extension.LoadAsync(
             sourcePath, format, Path.GetFullPath(attempt.Request.ProblemPath), problem.Info.Seeds[0], problem.Info.Tensors, problem.Info.Outputs,
-            problem.InputFiles, buildDirectory, _options.Worker.Device, _options.Worker.LoadDeadline, cancellationToken);
+            problem.FreshInputFiles is { } fresh ? [.. problem.InputFiles, fresh] : problem.InputFiles,
+            buildDirectory, _options.Worker.Device, _options.Worker.LoadDeadline, cancellationToken);
         var compile = load.Succeeded
             ? CompileResult.Success(sourcePath, load.BuildSeconds ?? 0, cacheHit: false, string.Empty, [])
             : CompileResult.Failed(load.Failure!.Value, 0, load.Message ?? string.Empty);
@@ -129,26 +130,33 @@ public sealed partial class EvaluationSession
                 return repeatFailure with { Compile = compile };
             }
 
-            // Fresh memory (ABI runner only): data it never saw, in buffers it saw before. Checked with the other sets below.
+            // Fresh memory: data the candidate never saw, at addresses it saw before. The ABI runner writes it into input
+            // set 0's buffers and times the call; the extension runner runs it as one more set, on copies that the caching
+            // allocator places where earlier copies were. Checked with the other sets below.
             double? freshCallMicroseconds = null;
+            var freshChecked = false;
             IReadOnlyList<long> checkedSeeds = problem.Info.Seeds;
-            if (runner is AbiRunnerClient abi && problem.FreshInputFiles is not null && problem.FreshSeed is { } freshSeed)
+            if (problem.FreshInputFiles is not null && problem.FreshSeed is { } freshSeed)
             {
-                Report("running new inputs in input set 1's buffers (fresh memory)");
+                Report("running never-seen inputs at addresses seen before (fresh memory)");
                 IReadOnlyList<string> paths = [.. problem.Info.Outputs.Select((_, index) => Path.Combine(candidateDirectory, Invariant($"fresh_out{index}.npy")))];
-                var fresh = await abi.RunFreshAsync(0, paths, _options.RunDeadline, cancellationToken);
+                var fresh = runner is AbiRunnerClient abi
+                    ? await abi.RunFreshAsync(0, paths, _options.RunDeadline, cancellationToken)
+                    : await runner.RunAsync(problem.InputFiles.Count, paths, _options.RunDeadline, cancellationToken);
+                var where = runner is AbiRunnerClient ? "written into input set 0's buffers" : "run as one more input set on recycled allocations";
                 attempt.Explain("fresh_memory_run", fresh.Failure is null, fresh.Failure is null
-                    ? (FormattableString)$"seed {freshSeed} written into input set 0's buffers (addresses seen before, data never seen): call took {fresh.CallMicroseconds:F2} µs; outputs go to the float64 check"
-                    : $"seed {freshSeed} in input set 0's buffers: {fresh.Failure}: {fresh.Message}");
+                    ? (FormattableString)$"seed {freshSeed} {where} (data never seen){(fresh.CallMicroseconds is { } us ? Invariant($": call took {us:F2} µs") : "")}; outputs go to the float64 check"
+                    : $"seed {freshSeed} {where}: {fresh.Failure}: {fresh.Message}");
                 if (fresh.Failure is { } freshFailure)
                 {
                     var harnessCheck = new InputSetCheck(outputFiles.Count, freshSeed, [], freshFailure, fresh.Message);
-                    return attempt.Rejected(EvaluationStage.Run, freshFailure, Invariant($"Fresh inputs (seed {freshSeed}) in input set 0's buffers: {fresh.Message}"), compile, [harnessCheck]);
+                    return attempt.Rejected(EvaluationStage.Run, freshFailure, Invariant($"Fresh inputs (seed {freshSeed}): {fresh.Message}"), compile, [harnessCheck]);
                 }
 
                 outputFiles.Add(paths);
                 checkedSeeds = [.. problem.Info.Seeds, freshSeed];
                 freshCallMicroseconds = fresh.CallMicroseconds;
+                freshChecked = true;
             }
 
             Report("comparing with the float64 reference");
@@ -165,11 +173,11 @@ public sealed partial class EvaluationSession
             var firstFailure = checks.SelectMany(set => set.Outputs.Where(output => !output.Passed).Select(output => (set, output))).FirstOrDefault();
             if (firstFailure.output is { } failed)
             {
-                if (freshCallMicroseconds is not null && firstFailure.set.InputSetIndex == problem.Info.Seeds.Count)
+                if (freshChecked && firstFailure.set.InputSetIndex == problem.Info.Seeds.Count)
                 {
                     // Every ordinary set passed; only new data in old buffers failed: the result came from a cache keyed by address.
                     return attempt.Rejected(EvaluationStage.Check, FailureKind.StaleOutput, Invariant(
-                        $"With inputs it had never seen (seed {firstFailure.set.Seed}) written into buffers it had seen (input set 0's), output {failed.OutputIndex} was wrong although every ordinary input set passed: results are reused by address instead of computed. {failed.Message}"),
+                        $"With inputs it had never seen (seed {firstFailure.set.Seed}) at addresses it had seen, output {failed.OutputIndex} was wrong although every ordinary input set passed: results are reused by address instead of computed. {failed.Message}"),
                         compile, checks);
                 }
 
