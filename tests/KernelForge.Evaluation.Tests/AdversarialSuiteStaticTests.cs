@@ -43,8 +43,17 @@ public sealed partial class AdversarialSuiteStaticTests
         {
             Assert.True(File.Exists(Path.Combine(RepositoryRoot, adversarial.Problem)), adversarial.Problem);
             Assert.StartsWith("problems/level1/", adversarial.Problem, StringComparison.Ordinal);
-            Assert.Contains(adversarial.Expect, (string[])["rejected", "flagged"]);
-            Assert.Matches(SnakeCase(), adversarial.Reason);
+            Assert.Contains(adversarial.Expect, (string[])["rejected", "flagged", "accepted"]);
+            if (adversarial.Expect == "accepted")
+            {
+                // An exploit the harness neutralizes (it gains nothing) is accepted; its description must say how.
+                Assert.Contains("neutralized", adversarial.Hole, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Matches(SnakeCase(), adversarial.Reason);
+            }
+
             Assert.False(string.IsNullOrWhiteSpace(adversarial.Hole), adversarial.Kernel);
         });
     }

@@ -1,14 +1,12 @@
-// ADVERSARIAL, must be REJECTED. Target problem: problems/level1/log_softmax.py (rows of 8192).
+// ADVERSARIAL, NEUTRALIZED (expected verdict: accepted, with honest timing). Target: problems/level1/log_softmax.py.
 // Hole it tries: the legacy default stream, hidden from the source scan. The stream argument of every launch is
 // `launch_stream(stream)`, a helper that "picks a stream" and returns a null handle; no literal 0, nullptr,
 // cudaStreamLegacy or stream reassignment appears at a launch, so the static rule default-stream-work does not
-// fire (its own comment says launching on a stream variable other than the entry's is not provable statically).
-// Outputs are right and the harness synchronizes the whole device, so checks pass; but the kernel is not ordered
-// after the harness's L2 flush and start event (the harness stream is non-blocking), so it overlaps the flush and
-// starts before the timer: part of its time is not measured and the cold-cache flush is defeated.
-// How it should be caught: at run time, by recording the stream of every launch the candidate makes (a launch
-// interposer or CUPTI) and rejecting work outside the harness's stream: `other_stream_work` (proposed).
-// Not caught by current code.
+// fire. Against a non-blocking harness stream the kernel would not be ordered after the L2 flush and the start
+// event, so part of it would run untimed. The harness stream is now a blocking stream: legacy-stream work waits
+// for the flush and the start event, and the end event waits for it, so it is timed in full and the outputs are
+// right; there is nothing left to reject. (Measured on an H100 while the stream was still non-blocking: accepted at
+// 198.43 µs vs 190.16 µs for the honest kernel, so the overlap did not even pay.)
 #include "kforge_abi.h"
 #include <math.h>
 

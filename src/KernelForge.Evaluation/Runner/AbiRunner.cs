@@ -213,7 +213,10 @@ public sealed partial class AbiRunner : IDisposable
 
         if (_stream == 0)
         {
-            _stream = CudaRuntime.CreateNonBlockingStream();
+            // Blocking on purpose: work a candidate puts on the legacy default stream (a null stream returned by a helper,
+            // which the static rules cannot see) then waits for the L2 flush and the start event, and the end event
+            // waits for it, so it is timed in full instead of overlapping the flush untimed.
+            _stream = CudaRuntime.CreateBlockingStream();
             _log.WriteLine($"kforge __runner: device {Invariant(_device)}, CUDA runtime {CudaRuntime.LoadedRuntimePath}");
         }
     }

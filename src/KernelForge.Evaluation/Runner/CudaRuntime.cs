@@ -20,7 +20,6 @@ public static unsafe partial class CudaRuntime
     private const int MemcpyHostToDevice = 1;
     private const int MemcpyDeviceToHost = 2;
     private const int MemcpyDeviceToDevice = 3;
-    private const uint StreamNonBlocking = 1;
 
     private static readonly string? RegistrationError;
 
@@ -172,11 +171,11 @@ public static unsafe partial class CudaRuntime
     internal static void MemsetAsync(nint pointer, byte value, long countBytes, nint stream) =>
         Check(CudaMemsetAsync((void*)pointer, value, (nuint)countBytes, stream), "cudaMemsetAsync");
 
-    /// <summary>A stream that does not synchronize with the legacy default stream (<c>cudaStreamNonBlocking</c>).</summary>
-    internal static nint CreateNonBlockingStream()
+    /// <summary>A stream that synchronizes with the legacy default stream (<c>cudaStreamDefault</c> flags).</summary>
+    internal static nint CreateBlockingStream()
     {
         nint stream;
-        Check(CudaStreamCreateWithFlags(&stream, StreamNonBlocking), "cudaStreamCreateWithFlags");
+        Check(CudaStreamCreateWithFlags(&stream, 0), "cudaStreamCreateWithFlags");
         return stream;
     }
 

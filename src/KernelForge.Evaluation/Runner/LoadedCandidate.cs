@@ -207,8 +207,8 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
             buffer.ResetCanaries();
         }
 
-        // The uploads and memsets above ran on the legacy default stream, which the non-blocking harness stream does
-        // not wait for; finish them before the candidate starts.
+        // The uploads and memsets above ran on the legacy default stream; finish them before the candidate starts (the
+        // blocking harness stream would wait for them anyway; this keeps the order explicit).
         CudaRuntime.DeviceSynchronize();
         using var start = CudaEvent.Create();
         using var end = CudaEvent.Create();
