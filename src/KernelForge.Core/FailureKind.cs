@@ -57,5 +57,8 @@ public readonly record struct FailureKind(string Value)
     /// <summary>Outputs of a timed call (checked after its end event) differ from the same input set's checked outputs.</summary>
     public static FailureKind TimedRunMismatch { get; } = new("timed_run_mismatch");
 
+    /// <summary>None of the candidate's own kernels ran: its module defines no kernel and it calls no library, so its outputs are copies or constants.</summary>
+    public static FailureKind KernelNotLaunched { get; } = new("kernel_not_launched");
+
     public override string ToString() => Value;
 }

@@ -38,11 +38,11 @@ public sealed partial class EvaluationSession
         }
 
         return candidate.Format == CandidateFormat.Abi
-            ? await PrepareAbiAsync(attempt, cancellationToken)
+            ? await PrepareAbiAsync(attempt, staticCheck.LibrariesUsed, cancellationToken)
             : await PrepareExtensionAsync(attempt, cancellationToken);
     }
 
-    private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareAbiAsync(Attempt attempt, CancellationToken cancellationToken)
+    private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareAbiAsync(Attempt attempt, IReadOnlyList<string> librariesUsed, CancellationToken cancellationToken)
     {
         Report("compiling the candidate");
         var compile = await CompilePool.CompileAsync(attempt.Request.Candidate.Source, cancellationToken);
@@ -52,6 +52,15 @@ public sealed partial class EvaluationSession
         if (!compile.Succeeded)
         {
             return (null, compile, attempt.Rejected(EvaluationStage.Compile, compile.Failure ?? FailureKind.CompileError, "The candidate did not compile:\n" + compile.Log.Trim(), compile));
+        }
+
+        var noKernel = OwnKernelCheck.Check(compile.Kernels.Count, librariesUsed);
+        attempt.Explain("own_kernels", noKernel is null, noKernel is null
+            ? (FormattableString)$"{compile.Kernels.Count} kernels of its own in the build{(librariesUsed.Count > 0 ? "; uses " + string.Join(", ", librariesUsed) : "")}"
+            : $"no kernel in the build and no library call");
+        if (noKernel is not null)
+        {
+            return (null, compile, attempt.Rejected(EvaluationStage.Compile, FailureKind.KernelNotLaunched, noKernel, compile));
         }
 
         Report("loading the candidate in the ABI runner");
