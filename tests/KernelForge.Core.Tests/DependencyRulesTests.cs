@@ -11,7 +11,9 @@ public sealed class DependencyRulesTests
         ["KernelForge.Evaluation"] = ["KernelForge.Core"],
         ["KernelForge.Archive"] = ["KernelForge.Core"],
         ["KernelForge.Translation"] = ["KernelForge.Core"],
-        ["kforge"] = ["KernelForge.Core", "KernelForge.Evaluation", "KernelForge.Archive", "KernelForge.Translation"],
+        // The schedule tuner varies the built-in translator's knobs, so Search sees Translation; never Evaluation, Archive or the CLI.
+        ["KernelForge.Search"] = ["KernelForge.Core", "KernelForge.Translation"],
+        ["kforge"] = ["KernelForge.Core", "KernelForge.Evaluation", "KernelForge.Archive", "KernelForge.Translation", "KernelForge.Search"],
     };
 
     private static readonly Dictionary<string, string> PackageOwners = new()

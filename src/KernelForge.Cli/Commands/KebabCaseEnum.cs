@@ -1,4 +1,7 @@
+using System.CommandLine;
 using System.CommandLine.Parsing;
+using KernelForge.Core;
+using KernelForge.Evaluation.Validation;
 
 namespace KernelForge.Cli.Commands;
 
@@ -25,4 +28,25 @@ internal static class KebabCaseEnum
         result.AddError($"'{token}' is not a valid value; use one of: {string.Join(", ", Enum.GetValues<T>().Select(Name))}.");
         return default;
     };
+
+    /// <summary>An option of kebab-case enum values, its help listing them that way (<c>&lt;strict|tf32|kernel-bench&gt;</c>).</summary>
+    public static Option<T> Option<T>(string name, string description, T defaultValue) where T : struct, Enum => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = Parser<T>(),
+        HelpName = string.Join('|', Enum.GetValues<T>().Select(Name)),
+    };
+
+    /// <summary>The <c>--precision</c> option verify and optimize share.</summary>
+    public static Option<PrecisionPolicy> PrecisionOption() => Option(
+        "--precision",
+        "How close to float64 outputs must be: strict (≤ 10× eager float32's own error), tf32 (1e-3), kernel-bench (KernelBench's 1e-2).",
+        PrecisionPolicy.Strict);
+
+    /// <summary>The <c>--library-policy</c> option verify and optimize share.</summary>
+    public static Option<LibraryPolicy> LibraryPolicyOption() => Option(
+        "--library-policy",
+        "allow-libraries: kernels may call cuBLAS/cuDNN (always recorded); pure-cuda: such calls are rejected before compiling.",
+        LibraryPolicy.AllowLibraries);
 }

@@ -37,19 +37,9 @@ internal sealed class VerifyCommand : Command
         DefaultValueFactory = _ => new FileInfo("kforge.db"),
     };
 
-    private static readonly Option<PrecisionPolicy> PrecisionOption = new("--precision")
-    {
-        Description = "How close to float64 outputs must be: strict (≤ 10× eager float32's own error), tf32 (1e-3), kernel-bench (KernelBench's 1e-2).",
-        DefaultValueFactory = _ => PrecisionPolicy.Strict,
-        CustomParser = KebabCaseEnum.Parser<PrecisionPolicy>(),
-    };
+    private static readonly Option<PrecisionPolicy> PrecisionOption = KebabCaseEnum.PrecisionOption();
 
-    private static readonly Option<LibraryPolicy> LibraryPolicyOption = new("--library-policy")
-    {
-        Description = "allow-libraries: candidates may call cuBLAS/cuDNN (always recorded); pure-cuda: such calls are rejected before compiling.",
-        DefaultValueFactory = _ => LibraryPolicy.AllowLibraries,
-        CustomParser = KebabCaseEnum.Parser<LibraryPolicy>(),
-    };
+    private static readonly Option<LibraryPolicy> LibraryPolicyOption = KebabCaseEnum.LibraryPolicyOption();
 
     private static readonly Option<int> DeviceOption = new("--device")
     {

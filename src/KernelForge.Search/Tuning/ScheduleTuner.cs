@@ -12,19 +12,32 @@ namespace KernelForge.Search.Tuning;
 /// Variants are planned so that the count stays linear in the knobs: first every kind at its default, then one kind
 /// at a time through its whole <see cref="ScheduleSpace"/> with the others at their defaults (kinds taken in turn, so a
 /// short budget still touches every kind), then, when more than one kind is present, the best schedule of each kind
-/// together. Variants whose source is identical to one already evaluated are skipped (a knob that does not change the
-/// code for this problem's shapes). The budget is checked before every evaluation after the first, so the default
+/// together. Variants whose code (comments aside) is identical to one already evaluated are skipped (a knob that does
+/// not change the code for this problem's shapes). The budget is checked before every evaluation after the first, so the default
 /// schedule is always evaluated; cancellation and the budget both end the run with the best result so far. Rejected
 /// evaluations never win. Not thread-safe: one run at a time per tuner.
 /// </remarks>
-public sealed class ScheduleTuner(IKernelEvaluator evaluator, Translator? translator = null, TimeProvider? timeProvider = null)
+public sealed class ScheduleTuner
 {
     /// <summary>Prefix of the <see cref="Candidate.Origin"/> of every candidate the tuner proposes.</summary>
     public const string OriginPrefix = "schedule-tuner";
 
-    private readonly IKernelEvaluator _evaluator = evaluator ?? throw new ArgumentNullException(nameof(evaluator));
-    private readonly Translator _translator = translator ?? new Translator();
-    private readonly TimeProvider _timeProvider = timeProvider ?? TimeProvider.System;
+    private readonly IKernelEvaluator _evaluator;
+    private readonly Func<string, IReadOnlyDictionary<KernelKind, Schedule>, TranslationResult> _translate;
+    private readonly TimeProvider _timeProvider;
+
+    public ScheduleTuner(IKernelEvaluator evaluator, Translator? translator = null, TimeProvider? timeProvider = null)
+        : this(evaluator, (translator ?? new Translator()).Translate, timeProvider)
+    {
+    }
+
+    /// <summary>Tests substitute the translation to produce sources that differ only in comments, or not at all.</summary>
+    internal ScheduleTuner(IKernelEvaluator evaluator, Func<string, IReadOnlyDictionary<KernelKind, Schedule>, TranslationResult> translate, TimeProvider? timeProvider = null)
+    {
+        _evaluator = evaluator ?? throw new ArgumentNullException(nameof(evaluator));
+        _translate = translate ?? throw new ArgumentNullException(nameof(translate));
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
 
     /// <summary>The kernel kinds a translation contains, in enum order: the knobs the tuner varies.</summary>
     public static IReadOnlyList<KernelKind> KindsOf(TranslationResult translation)
@@ -39,6 +52,8 @@ public sealed class ScheduleTuner(IKernelEvaluator evaluator, Translator? transl
     /// </summary>
     public IReadOnlyList<ScheduleVariant> Plan(string graphJson, TranslationResult baseline) => PlanWithDuplicates(graphJson, baseline).Variants;
 
+    /// <summary>Evaluates the planned variants, then the combination of each kind's best, until done, out of budget or cancelled.</summary>
+    /// <remarks>Every evaluation is reported through <paramref name="progress"/>, synchronously, before the next starts.</remarks>
     public async Task<TuningResult> TuneAsync(
         string graphJson,
         TranslationResult baseline,
@@ -165,9 +180,16 @@ public sealed class ScheduleTuner(IKernelEvaluator evaluator, Translator? transl
 
     private ScheduleVariant? Translate(string graphJson, IReadOnlyDictionary<KernelKind, Schedule> schedules)
     {
-        var translation = _translator.Translate(graphJson, schedules);
-        return translation.Source is { } source ? new ScheduleVariant(schedules, translation, ContentHash.Of(source)) : null;
+        var translation = _translate(graphJson, schedules);
+        return translation.Source is { } source ? new ScheduleVariant(schedules, translation, CodeHash(source)) : null;
     }
+
+    /// <summary>
+    /// The content hash of the source without its whole-line <c>//</c> comments: the emitter writes each kernel's schedule
+    /// into a comment, so two schedules that give the same code for this problem's shapes differ only there.
+    /// </summary>
+    internal static string CodeHash(string source) =>
+        ContentHash.Of(string.Join('\n', source.Split('\n').Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal))));
 
     /// <summary>The running state of one <see cref="TuneAsync"/> call.</summary>
     private sealed class Run(ScheduleTuningOptions options, IProgress<TuningProgress>? progress, int planned, int duplicates)
