@@ -171,6 +171,67 @@ public sealed class TranslatorTests
     }
 
     [Fact]
+    public void Translate_StdDecomposedToVarThenSqrt_RowReductionThenPointwise()
+    {
+        var result = new Translator().Translate(Graph([6, 10],
+            """
+            {"name": "var", "target": "aten.var.correction", "args": [{"node": "x"}, [-1]], "kwargs": {"correction": 0}, "shape": [6], "dtype": "float32"},
+            {"name": "sqrt", "target": "aten.sqrt.default", "args": [{"node": "var"}], "kwargs": {}, "shape": [6], "dtype": "float32"}
+            """, "sqrt"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal([KernelKind.RowReduction, KernelKind.Pointwise], result.Kernels.Select(k => k.Kind));
+        Assert.Contains("total / 10.0f", result.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Translate_L2NormDecomposedToPowSumPow_Translates()
+    {
+        var result = new Translator().Translate(Graph([6, 10],
+            """
+            {"name": "pow_1", "target": "aten.pow.Tensor_Scalar", "args": [{"node": "x"}, 2], "kwargs": {}, "shape": [6, 10], "dtype": "float32"},
+            {"name": "sum_1", "target": "aten.sum.dim_IntList", "args": [{"node": "pow_1"}, [-1]], "kwargs": {}, "shape": [6], "dtype": "float32"},
+            {"name": "pow_2", "target": "aten.pow.Tensor_Scalar", "args": [{"node": "sum_1"}, 0.5], "kwargs": {}, "shape": [6], "dtype": "float32"}
+            """, "pow_2"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(3, result.Kernels.Count);
+    }
+
+    [Fact]
+    public void Translate_Argmin_Int64OutputPointerAndShapeCheck()
+    {
+        var result = new Translator().Translate(TestFiles.Graph("argmin_last_dim"));
+
+        Assert.Contains("int64_t* v_argmin = static_cast<int64_t*>(outputs[0].data);", result.Source, StringComparison.Ordinal);
+        Assert.Contains("KF_INT64, 1, kOutput0Shape", result.Source, StringComparison.Ordinal);
+        Assert.Equal(KernelKind.RowReduction, Assert.Single(result.Kernels).Kind);
+    }
+
+    [Fact]
+    public void Translate_MaxPool1dAsUnsqueezedPool2d_OnePoolingKernelTheViewsFree()
+    {
+        var result = new Translator().Translate(TestFiles.Graph("max_pool1d"));
+
+        var kernel = Assert.Single(result.Kernels);
+        Assert.Equal((KernelKind.Pooling, "k0_max_pool"), (kernel.Kind, kernel.Name));
+        Assert.Equal(["getitem", "max_pool2d_with_indices", "squeeze", "unsqueeze"], result.Lowerings.Where(n => n.How.StartsWith("k0", StringComparison.Ordinal) || n.How.StartsWith("view", StringComparison.Ordinal)).Select(n => n.Node).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Translate_PoolingItems_ShrinksTheGrid()
+    {
+        var one = new Translator().Translate(TestFiles.Graph("avg_pool3d"), new Dictionary<KernelKind, Schedule> { [KernelKind.Pooling] = new(512, 1, 1) });
+        var four = new Translator().Translate(TestFiles.Graph("avg_pool3d"), new Dictionary<KernelKind, Schedule> { [KernelKind.Pooling] = new(512, 1, 4) });
+
+        Assert.Contains("k0_avg_pool<<<24576, 512, 0, stream>>>", four.Source, StringComparison.Ordinal);
+        Assert.Contains("k0_avg_pool<<<65535, 512, 0, stream>>>", one.Source, StringComparison.Ordinal);
+    }
+
+    private static string Graph(int[] shape, string nodes, string output) =>
+        $$"""{"schema_version": 1, "inputs": [{"name": "x", "shape": [{{string.Join(", ", shape)}}], "dtype": "float32", "role": "input"}], "nodes": [{{nodes}}], "outputs": ["{{output}}"]}""";
+
+    [Fact]
     public void Translate_EverySchedule_OfEveryKernelKind_Succeeds()
     {
         foreach (var graph in TestFiles.GraphNames)

@@ -32,7 +32,8 @@ public sealed partial class CudaEmitter
 
         for (var k = 0; k < _graph.Outputs.Length; k++)
         {
-            file.Line($"float* {_storage.Pointer(_storage.OutputRoots[k])} = static_cast<float*>(outputs[{k}].data);");
+            var type = CType(_values[_storage.OutputRoots[k]].DataType);
+            file.Line($"{type}* {_storage.Pointer(_storage.OutputRoots[k])} = static_cast<{type}*>(outputs[{k}].data);");
         }
 
         if (_storage.WorkspaceSlots.Count > 0)
@@ -41,7 +42,8 @@ public sealed partial class CudaEmitter
             file.Line("if (workspace == nullptr) return 1003;");
             foreach (var (value, offset) in _storage.WorkspaceSlots)
             {
-                file.Line($"float* {_storage.Pointer(value)} = reinterpret_cast<float*>(workspace + {offset});");
+                var type = CType(_values[value].DataType);
+                file.Line($"{type}* {_storage.Pointer(value)} = reinterpret_cast<{type}*>(workspace + {offset});");
             }
         }
         else
@@ -57,6 +59,14 @@ public sealed partial class CudaEmitter
         file.Line("return (int)cudaGetLastError();");
         file.Close();
     }
+
+    /// <summary>The C element type of a stored value: float32 everywhere, int64 for argmax/argmin results.</summary>
+    private static string CType(DataType dataType) => dataType switch
+    {
+        DataType.Float32 => "float",
+        DataType.Int64 => "int64_t",
+        _ => throw new InvalidOperationException($"No kernel stores {dataType.ToProtocolName()} values; the frontend should have refused it."),
+    };
 
     private static void WriteShapeCheck(CudaWriter file, string tensor, string constant, IReadOnlyList<long> extents, DataType dataType, int code)
     {

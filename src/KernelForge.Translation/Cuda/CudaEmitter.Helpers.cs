@@ -47,6 +47,26 @@ public sealed partial class CudaEmitter
             file.Line();
         }
 
+        if (helpers.HasFlag(DeviceHelpers.MinNan))
+        {
+            file.Line("// Min that propagates NaN, as torch's min reductions do (fminf would drop it).");
+            file.Line("__device__ __forceinline__ float kf_min_nan(float a, float b) { return (a != a || a < b) ? a : b; }");
+            file.Line();
+        }
+
+        foreach (var (flag, name, better) in new[] { (DeviceHelpers.ArgMax, "argmax", ">"), (DeviceHelpers.ArgMin, "argmin", "<") })
+        {
+            if (helpers.HasFlag(flag))
+            {
+                file.Line($"// torch.{name}: NaN wins (the first NaN), then the {(better == ">" ? "larger" : "smaller")} value, then the lower index; a strict total order, so merging is order-free.");
+                file.Open($"__device__ __forceinline__ void kf_{name}_step(float& v, int& i, float ov, int oi)");
+                file.Line($"const bool take = (ov != ov) ? (v == v || oi < i) : (v == v && (ov {better} v || (ov == v && oi < i)));");
+                file.Line("if (take) { v = ov; i = oi; }");
+                file.Close();
+                file.Line();
+            }
+        }
+
         if (helpers.HasFlag(DeviceHelpers.WarpSum))
         {
             WriteWarpReduction(file, "warp_sum", "v += __shfl_xor_sync(0xffffffffu, v, o)");
@@ -75,6 +95,42 @@ public sealed partial class CudaEmitter
         if ((helpers & (DeviceHelpers.BlockMaxNan & ~DeviceHelpers.MaxNan)) != 0)
         {
             WriteBlockReduction(file, "block_max_nan", "warp_max_nan", "-INFINITY");
+        }
+
+        if ((helpers & (DeviceHelpers.BlockMinNan & ~DeviceHelpers.MinNan)) != 0)
+        {
+            WriteWarpReduction(file, "warp_min_nan", "v = kf_min_nan(v, __shfl_xor_sync(0xffffffffu, v, o))");
+            WriteBlockReduction(file, "block_min_nan", "warp_min_nan", "INFINITY");
+        }
+
+        if ((helpers & (DeviceHelpers.BlockProd & ~DeviceHelpers.WarpProd)) != 0)
+        {
+            WriteWarpReduction(file, "warp_prod", "v *= __shfl_xor_sync(0xffffffffu, v, o)");
+            WriteBlockReduction(file, "block_prod", "warp_prod", "1.0f");
+        }
+
+        foreach (var (flag, name, identity) in new[] { (DeviceHelpers.BlockArgMax, "argmax", "-INFINITY"), (DeviceHelpers.BlockArgMin, "argmin", "INFINITY") })
+        {
+            if ((helpers & (flag & ~(flag == DeviceHelpers.BlockArgMax ? DeviceHelpers.ArgMax : DeviceHelpers.ArgMin))) != 0)
+            {
+                file.Open($"__device__ __forceinline__ void warp_{name}(float& v, int& i)");
+                file.Directive("#pragma unroll");
+                file.Line($"for (int o = 16; o > 0; o >>= 1) kf_{name}_step(v, i, __shfl_xor_sync(0xffffffffu, v, o), __shfl_xor_sync(0xffffffffu, i, o));");
+                file.Close();
+                file.Line();
+                file.Line("// Every thread gets the block's (value, index); each call site needs its own scratch (kWarps of each).");
+                file.Line("template <int kWarps>");
+                file.Open($"__device__ __forceinline__ void block_{name}(float& v, int& i, float* scratch_v, int* scratch_i)");
+                file.Line("const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;");
+                file.Line($"warp_{name}(v, i);");
+                file.Line("if (lane == 0) { scratch_v[warp] = v; scratch_i[warp] = i; }");
+                file.Line("__syncthreads();");
+                file.Line($"v = lane < kWarps ? scratch_v[lane] : {identity};");
+                file.Line("i = lane < kWarps ? scratch_i[lane] : 0x7fffffff;");
+                file.Line($"warp_{name}(v, i);");
+                file.Close();
+                file.Line();
+            }
         }
     }
 

@@ -3,8 +3,11 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Cuda;
 
-/// <summary>Sum, mean and max over one axis: one block per row for the last axis, 32 columns per block for an inner one.</summary>
-/// <remarks>Float accumulation; mean divides the sum by the reduced length; max propagates NaN as torch's does.</remarks>
+/// <summary>One-pass reductions over one axis (sum, mean, max, min, prod, L1 and L2 norms): one block per row for the last axis, 32 columns per block for an inner one.</summary>
+/// <remarks>
+/// Float accumulation; mean divides the sum by the reduced length; max and min propagate NaN as torch's do. Two-pass kinds
+/// (var, std, logsumexp) and index kinds (argmax, argmin) have kernels of their own (<c>CudaEmitter.TwoPassReductions</c>, <c>CudaEmitter.IndexReductions</c>).
+/// </remarks>
 public sealed partial class CudaEmitter
 {
     private void EmitReduction(ReductionOp operation)
@@ -13,19 +16,40 @@ public sealed partial class CudaEmitter
         var reduced = source[operation.Axis];
         var outer = source.Extents[..operation.Axis].Aggregate(1L, (p, e) => p * e);
         var inner = source.Extents[(operation.Axis + 1)..].Aggregate(1L, (p, e) => p * e);
-        var isMax = operation.Kind == ReductionKind.Max;
-        var what = operation.Kind.ToString().ToLowerInvariant();
-        if (inner == 1)
+        var what = KernelStem(operation.Kind);
+        switch (operation.Kind)
         {
-            EmitRowReduction(operation, what, outer, reduced, isMax);
-        }
-        else
-        {
-            EmitColumnReduction(operation, what, outer, reduced, inner, isMax);
+            case ReductionKind.Variance or ReductionKind.StandardDeviation or ReductionKind.LogSumExp when inner == 1:
+                EmitTwoPassRowReduction(operation, what, outer, reduced);
+                break;
+            case ReductionKind.Variance or ReductionKind.StandardDeviation or ReductionKind.LogSumExp:
+                EmitTwoPassColumnReduction(operation, what, outer, reduced, inner);
+                break;
+            case ReductionKind.ArgMax or ReductionKind.ArgMin when inner == 1:
+                EmitIndexRowReduction(operation, what, outer, reduced);
+                break;
+            case ReductionKind.ArgMax or ReductionKind.ArgMin:
+                EmitIndexColumnReduction(operation, what, outer, reduced, inner);
+                break;
+            case var _ when inner == 1:
+                EmitRowReduction(operation, what, outer, reduced);
+                break;
+            default:
+                EmitColumnReduction(operation, what, outer, reduced, inner);
+                break;
         }
     }
 
-    private void EmitRowReduction(ReductionOp operation, string what, long rows, long length, bool isMax)
+    private static string KernelStem(ReductionKind kind) => kind switch
+    {
+        ReductionKind.L1Norm => "l1_norm",
+        ReductionKind.L2Norm => "l2_norm",
+        ReductionKind.Variance => "var",
+        ReductionKind.StandardDeviation => "std",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    private void EmitRowReduction(ReductionOp operation, string what, long rows, long length)
     {
         var schedule = ScheduleOf(KernelKind.RowReduction);
         if (!CheckRows(operation, rows))
@@ -33,7 +57,8 @@ public sealed partial class CudaEmitter
             return;
         }
 
-        _helpers |= isMax ? DeviceHelpers.BlockMaxNan : DeviceHelpers.BlockSum;
+        var accumulator = Accumulator.For(operation.Kind);
+        _helpers |= accumulator.BlockHelpers;
         var name = NextKernelName(what + "_rows");
         var (threads, warps) = (schedule.BlockSize, schedule.BlockSize / 32);
         var vectorized = schedule.VectorWidth == 4 && length % 4 == 0;
@@ -41,11 +66,21 @@ public sealed partial class CudaEmitter
         w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
         if (vectorized)
         {
-            WriteRowReductionKernel(w, name + "_vec4", operation, threads, warps, schedule.ItemsPerThread, length, vector: true);
+            WriteRowReductionKernel(w, name + "_vec4", operation, accumulator, threads, warps, schedule.ItemsPerThread, length, vector: true);
         }
 
-        WriteRowReductionKernel(w, name + "_scalar", operation, threads, warps, schedule.ItemsPerThread, length, vector: false);
-        w.Open($"void launch_{name}(const float* x, float* y, cudaStream_t stream)");
+        WriteRowReductionKernel(w, name + "_scalar", operation, accumulator, threads, warps, schedule.ItemsPerThread, length, vector: false);
+        WriteRowLauncher(name, "float", rows, threads, vectorized);
+        AddLaunch(name, operation.Source, operation.Result.Name);
+        var strategy = Invariant($"one block per row ({rows} rows of {length}), {(vectorized ? "float4 loads when aligned, " : "")}warp-shuffle + shared-memory block reduction");
+        AddKernel(name, KernelKind.RowReduction, schedule, operation, strategy);
+    }
+
+    /// <summary><c>launch_name(x, y, stream)</c>: one block per row, the float4 kernel when <c>x</c> is 16-byte aligned.</summary>
+    private void WriteRowLauncher(string name, string outputType, long rows, int threads, bool vectorized)
+    {
+        var w = _kernels;
+        w.Open($"void launch_{name}(const float* x, {outputType}* y, cudaStream_t stream)");
         if (vectorized)
         {
             _helpers |= DeviceHelpers.Aligned16;
@@ -62,41 +97,37 @@ public sealed partial class CudaEmitter
 
         w.Close();
         w.Line();
-        AddLaunch(name, operation.Source, operation.Result.Name);
-        var strategy = Invariant($"one block per row ({rows} rows of {length}), {(vectorized ? "float4 loads when aligned, " : "")}warp-shuffle + shared-memory block reduction");
-        AddKernel(name, KernelKind.RowReduction, schedule, operation, strategy);
     }
 
-    private static void WriteRowReductionKernel(CudaWriter w, string name, ReductionOp operation, int threads, int warps, int unroll, long length, bool vector)
+    private static void WriteRowReductionKernel(CudaWriter w, string name, ReductionOp operation, Accumulator accumulator, int threads, int warps, int unroll, long length, bool vector)
     {
-        var isMax = operation.Kind == ReductionKind.Max;
         w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, float* __restrict__ y)");
         w.Line($"__shared__ float s_acc[{warps}];");
         w.Line(vector
             ? Invariant($"const float4* xr = reinterpret_cast<const float4*>(x) + (int64_t)blockIdx.x * {length / 4};")
             : Invariant($"const float* xr = x + (int64_t)blockIdx.x * {length};"));
-        w.Line(isMax ? "float acc = -INFINITY;" : "float acc = 0.0f;");
+        w.Line($"float acc = {accumulator.Identity};");
         w.Directive(Invariant($"#pragma unroll {unroll}"));
         var index = length > int.MaxValue ? "int64_t" : "int";
         w.Open($"for ({index} i = threadIdx.x; i < {(vector ? length / 4 : length)}; i += {threads})");
         if (vector)
         {
             w.Line("const float4 v = __ldg(xr + i);");
-            w.Line(isMax ? "acc = kf_max_nan(acc, kf_max_nan(kf_max_nan(v.x, v.y), kf_max_nan(v.z, v.w)));" : "acc += (v.x + v.y) + (v.z + v.w);");
+            w.Line($"{accumulator.Step("acc", accumulator.Vector4Term())};");
         }
         else
         {
-            w.Line(isMax ? "acc = kf_max_nan(acc, __ldg(xr + i));" : "acc += __ldg(xr + i);");
+            accumulator.WriteScalarStep(w, "__ldg(xr + i)");
         }
 
         w.Close();
-        w.Line(isMax ? Invariant($"acc = block_max_nan<{warps}>(acc, s_acc);") : Invariant($"acc = block_sum<{warps}>(acc, s_acc);"));
+        w.Line(Invariant($"acc = {accumulator.BlockReduce}<{warps}>(acc, s_acc);"));
         w.Line($"if (threadIdx.x == 0) y[blockIdx.x] = {Finish(operation, length)};");
         w.Close();
         w.Line();
     }
 
-    private void EmitColumnReduction(ReductionOp operation, string what, long outer, long reduced, long inner, bool isMax)
+    private void EmitColumnReduction(ReductionOp operation, string what, long outer, long reduced, long inner)
     {
         var schedule = ScheduleOf(KernelKind.ColumnReduction);
         var columnBlocks = (inner + 31) / 32;
@@ -106,7 +137,8 @@ public sealed partial class CudaEmitter
             return;
         }
 
-        _helpers |= isMax ? DeviceHelpers.MaxNan : DeviceHelpers.None;
+        var accumulator = Accumulator.For(operation.Kind);
+        _helpers |= accumulator.ElementHelpers;
         var name = NextKernelName(what + "_columns");
         var lanes = schedule.BlockSize / 32;
         var w = _kernels;
@@ -116,15 +148,25 @@ public sealed partial class CudaEmitter
         w.Line($"__shared__ float s_part[{lanes}][33];  // +1 column: no bank conflicts");
         w.Line($"const int64_t outer = blockIdx.x / {columnBlocks};");
         w.Line($"const int64_t column = (int64_t)(blockIdx.x % {columnBlocks}) * 32 + threadIdx.x;");
-        w.Line(isMax ? "float acc = -INFINITY;" : "float acc = 0.0f;");
+        w.Line($"float acc = {accumulator.Identity};");
         w.Open($"if (column < {inner})");
         w.Line($"const float* xc = x + outer * {reduced * inner} + column;");
-        w.Line($"for (int64_t r = threadIdx.y; r < {reduced}; r += {lanes}) {(isMax ? $"acc = kf_max_nan(acc, __ldg(xc + r * {inner}))" : $"acc += __ldg(xc + r * {inner})")};");
+        if (accumulator.IsPlainElement)
+        {
+            w.Line($"for (int64_t r = threadIdx.y; r < {reduced}; r += {lanes}) {accumulator.Step("acc", Invariant($"__ldg(xc + r * {inner})"))};");
+        }
+        else
+        {
+            w.Open($"for (int64_t r = threadIdx.y; r < {reduced}; r += {lanes})");
+            accumulator.WriteScalarStep(w, Invariant($"__ldg(xc + r * {inner})"));
+            w.Close();
+        }
+
         w.Close();
         w.Line("s_part[threadIdx.y][threadIdx.x] = acc;");
         w.Line("__syncthreads();");
         w.Open($"if (threadIdx.y == 0 && column < {inner})");
-        w.Line($"for (int k = 1; k < {lanes}; ++k) {(isMax ? "acc = kf_max_nan(acc, s_part[k][threadIdx.x])" : "acc += s_part[k][threadIdx.x]")};");
+        w.Line($"for (int k = 1; k < {lanes}; ++k) {accumulator.Merge("acc", "s_part[k][threadIdx.x]")};");
         w.Line($"y[outer * {inner} + column] = {Finish(operation, reduced)};");
         w.Close();
         w.Close();
@@ -139,6 +181,10 @@ public sealed partial class CudaEmitter
         AddKernel(name, KernelKind.ColumnReduction, schedule, operation, strategy);
     }
 
-    private static string Finish(ReductionOp operation, long length) =>
-        operation.Kind == ReductionKind.Mean ? $"acc / {CudaLiteral.Format((float)length)}" : "acc";
+    private static string Finish(ReductionOp operation, long length) => operation.Kind switch
+    {
+        ReductionKind.Mean => $"acc / {CudaLiteral.Format((float)length)}",
+        ReductionKind.L2Norm => "sqrtf(acc)",
+        _ => "acc",
+    };
 }

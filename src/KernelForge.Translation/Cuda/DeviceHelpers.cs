@@ -15,4 +15,12 @@ internal enum DeviceHelpers
     BlockMax = 1 << 7 | WarpMax,
     MaxNan = 1 << 8,
     BlockMaxNan = 1 << 9 | MaxNan,
+    MinNan = 1 << 10,
+    BlockMinNan = 1 << 11 | MinNan,
+    WarpProd = 1 << 12,
+    BlockProd = 1 << 13 | WarpProd,
+    ArgMax = 1 << 14,
+    BlockArgMax = 1 << 15 | ArgMax,
+    ArgMin = 1 << 16,
+    BlockArgMin = 1 << 17 | ArgMin,
 }

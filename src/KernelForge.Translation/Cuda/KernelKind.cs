@@ -9,12 +9,15 @@ public enum KernelKind
     /// <summary>Softmax, log-softmax, layer norm, RMS norm: one block per row, the row in registers when it fits.</summary>
     RowNormalization,
 
-    /// <summary>Sum, mean or max over the last axis: one block per row.</summary>
+    /// <summary>Reductions over the last axis (sum, mean, max, min, prod, norms, var, std, logsumexp, argmax, argmin): one block per row.</summary>
     RowReduction,
 
-    /// <summary>Sum, mean or max over an inner axis: 32 columns per block, the reduced axis split over warps.</summary>
+    /// <summary>The same reductions over an inner axis: 32 columns per block, the reduced axis split over warps.</summary>
     ColumnReduction,
 
     /// <summary>mm, bmm, addmm: shared-memory tiled SGEMM, a square micro-tile of outputs per thread, batch in <c>blockIdx.z</c>.</summary>
     Matmul,
+
+    /// <summary>Max and average pooling: one thread per output element, the window's loops unrolled, grid-stride over the outputs.</summary>
+    Pooling,
 }

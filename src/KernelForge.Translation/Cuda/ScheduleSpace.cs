@@ -28,7 +28,10 @@ public sealed record ScheduleSpace(
     /// </summary>
     public static ScheduleSpace Matmul { get; } = new(KernelKind.Matmul, [64, 256], [1], [4, 8], new Schedule(256, 1, 4));
 
-    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction, Matmul];
+    /// <summary>Items: outputs each thread computes (the grid shrinks by that factor; the threads stride over the outputs, so stores stay coalesced).</summary>
+    public static ScheduleSpace Pooling { get; } = new(KernelKind.Pooling, CommonBlockSizes, [1], [1, 2, 4], new Schedule(256, 1, 1));
+
+    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction, Matmul, Pooling];
 
     public static ScheduleSpace For(KernelKind kind) => All.Single(space => space.Kind == kind);
 

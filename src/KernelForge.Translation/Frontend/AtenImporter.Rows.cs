@@ -3,93 +3,9 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Frontend;
 
-/// <summary>Reductions, softmax and layer norm, and the tuples some of them return.</summary>
+/// <summary>Softmax and layer norm, and the tuples some ops return.</summary>
 internal sealed partial class AtenImporter
 {
-    private bool ImportReduction(ExportedNode node, ReductionKind kind)
-    {
-        var reducesAll = node.Target.EndsWith(".default", StringComparison.Ordinal) && node.Target != "aten.amax.default";
-        long[]? dims = null;
-        var keepdim = false;
-        var ok = TryTensor(node, 0, "self", out var x)
-            & (reducesAll || TryIntList(node, 1, "dim", out dims) & TryBool(node, 2, "keepdim", false, out keepdim))
-            && (kind == ReductionKind.Max || IsFloat32OrAbsent(node, "dtype"));
-        return ok && Reduce(node, x, dims, keepdim, kind, registerAsNode: true) is not null;
-    }
-
-    private bool ImportMaxDim(ExportedNode node)
-    {
-        var ok = TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "dim", out var dims) & TryBool(node, 2, "keepdim", false, out var keepdim);
-        if (!ok || dims is not [_])
-        {
-            return ok && Unsupported(node, "dim must be one integer");
-        }
-
-        if (Reduce(node, x, dims, keepdim, ReductionKind.Max, registerAsNode: false) is not { } values)
-        {
-            return false;
-        }
-
-        CheckMeta(node, values, node.Results[0]);
-        _tuples[node.Name] = [(values, null), (null, "the indices of aten.max.dim (argmax) are not supported yet")];
-        return true;
-    }
-
-    /// <summary>Reduces adjacent <paramref name="dims"/> (all when null or empty) of <paramref name="x"/>, reshaping around the one-axis <see cref="ReductionOp"/>.</summary>
-    private IRValue? Reduce(ExportedNode node, IRValue x, long[]? dims, bool keepdim, ReductionKind kind, bool registerAsNode)
-    {
-        var extents = x.Shape.Extents;
-        if (extents.IsEmpty)
-        {
-            Unsupported(node, "reducing a 0-d tensor");
-            return null;
-        }
-
-        var axes = new SortedSet<int>();
-        foreach (var dim in dims is { Length: > 0 } ? dims : Enumerable.Range(0, extents.Length).Select(i => (long)i))
-        {
-            if (!TryAxis(node, dim, extents.Length, out var axis))
-            {
-                return null;
-            }
-
-            axes.Add(axis);
-        }
-
-        var (first, last) = (axes.Min, axes.Max);
-        if (last - first + 1 != axes.Count)
-        {
-            Unsupported(node, "reducing dimensions that are not adjacent");
-            return null;
-        }
-
-        var reduced = extents[first..(last + 1)].Aggregate(1L, (p, e) => p * e);
-        if (reduced == 0)
-        {
-            Unsupported(node, "reducing an empty dimension");
-            return null;
-        }
-
-        var merged = Shape.Of([.. extents[..first], reduced, .. extents[(last + 1)..]]);
-        var source = x;
-        if (merged != x.Shape)
-        {
-            source = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_merged"), merged, x.DataType), x.Name), isNodeResult: false);
-        }
-
-        var finalShape = keepdim
-            ? Shape.Of([.. extents.Select((e, i) => axes.Contains(i) ? 1 : e)])
-            : Shape.Of([.. extents.Where((_, i) => !axes.Contains(i))]);
-        var reducedShape = keepdim ? Shape.Of([.. merged.Extents.SetItem(first, 1)]) : Shape.Of([.. merged.Extents.RemoveAt(first)]);
-        if (reducedShape == finalShape)
-        {
-            return Emit(node, new ReductionOp(new IRValue(node.Name, finalShape, x.DataType), kind, source.Name, first), registerAsNode);
-        }
-
-        var partial = Emit(node, new ReductionOp(new IRValue(FreshName(node.Name + "_reduced"), reducedShape, x.DataType), kind, source.Name, first), isNodeResult: false);
-        return Emit(node, new ReshapeOp(new IRValue(node.Name, finalShape, x.DataType), partial.Name), registerAsNode);
-    }
-
     private bool ImportSoftmax(ExportedNode node, bool isLog)
     {
         var ok = TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "dim", out var dims);

@@ -71,9 +71,24 @@ public static class IRVerifier
     private static void CheckOperation(Operation operation, Dictionary<string, IRValue> operands, DiagnosticBag errors)
     {
         var result = operation.Result;
-        foreach (var operand in operands.Values.Where(o => o.DataType != result.DataType))
+        if (operation is ReductionOp { IsIndex: true } index)
         {
-            errors.Error(result.Name, $"is {result.DataType.ToProtocolName()} but reads %{operand.Name} of {operand.DataType.ToProtocolName()}.");
+            if (result.DataType != DataType.Int64 || operands[index.Source].DataType != DataType.Float32)
+            {
+                errors.Error(result.Name, $"is an index reduction ({IRPrinter.Name(index.Kind)}): it reads float32 and is int64, not {operands[index.Source].DataType.ToProtocolName()} to {result.DataType.ToProtocolName()}.");
+            }
+        }
+        else
+        {
+            foreach (var operand in operands.Values.Where(o => o.DataType != result.DataType))
+            {
+                errors.Error(result.Name, $"is {result.DataType.ToProtocolName()} but reads %{operand.Name} of {operand.DataType.ToProtocolName()}.");
+            }
+
+            if (operation is not ReshapeOp && result.DataType != DataType.Float32)
+            {
+                errors.Error(result.Name, $"computes {result.DataType.ToProtocolName()}; only reshapes (and argmax/argmin, which make int64) carry other types than float32.");
+            }
         }
 
         switch (operation)
@@ -104,6 +119,32 @@ public static class IRVerifier
             case MatmulOp matmul:
                 CheckMatmul(matmul, operands, errors);
                 break;
+            case PoolOp pool:
+                CheckPool(pool, operands[pool.Source].Shape, errors);
+                break;
+        }
+    }
+
+    private static void CheckPool(PoolOp pool, Shape source, DiagnosticBag errors)
+    {
+        var result = pool.Result;
+        var rank = pool.SpatialRank;
+        if (rank is < 1 or > 3 || pool.Stride.Length != rank || pool.Padding.Length != rank || pool.Dilation.Length != rank || source.Rank < rank + 1)
+        {
+            errors.Error(result.Name, Invariant($"pools {rank} spatial axes of {source} with {pool.Stride.Length} strides, {pool.Padding.Length} paddings, {pool.Dilation.Length} dilations; expected 1 to 3 of each and a leading axis."));
+            return;
+        }
+
+        if (pool.KernelSize.Any(k => k < 1) || pool.Stride.Any(s => s < 1) || pool.Dilation.Any(d => d < 1) || pool.Padding.Any(p => p < 0)
+            || (pool.Kind == PoolKind.Average && pool.Dilation.Any(d => d != 1)) || pool.DivisorOverride is <= 0)
+        {
+            errors.Error(result.Name, $"{pool.Describe()}: kernel, stride and dilation must be positive, padding not negative, average pooling undilated, a divisor positive.");
+            return;
+        }
+
+        if (pool.OutputShape(source) is var expected && (expected != result.Shape || expected.Extents.Any(e => e < 1)))
+        {
+            errors.Error(result.Name, $"pools {source} into {result.Shape}; expected {expected}, every extent at least 1.");
         }
     }
 

@@ -36,8 +36,8 @@ public sealed class GoldenNvccTests
         using var pool = CompilePool.ForNvcc(await CreateCompilerAsync());
         var variants = new[]
         {
-            new Dictionary<KernelKind, Schedule> { [KernelKind.Pointwise] = new(1024, 4, 8), [KernelKind.RowNormalization] = new(128, 4, 16), [KernelKind.RowReduction] = new(1024, 4, 8), [KernelKind.ColumnReduction] = new(1024, 1, 1), [KernelKind.Matmul] = new(256, 1, 8) },
-            new Dictionary<KernelKind, Schedule> { [KernelKind.Pointwise] = new(128, 1, 1), [KernelKind.RowNormalization] = new(1024, 1, 1), [KernelKind.RowReduction] = new(128, 1, 1), [KernelKind.ColumnReduction] = new(64, 1, 1), [KernelKind.Matmul] = new(64, 1, 4) },
+            new Dictionary<KernelKind, Schedule> { [KernelKind.Pointwise] = new(1024, 4, 8), [KernelKind.RowNormalization] = new(128, 4, 16), [KernelKind.RowReduction] = new(1024, 4, 8), [KernelKind.ColumnReduction] = new(1024, 1, 1), [KernelKind.Matmul] = new(256, 1, 8), [KernelKind.Pooling] = new(1024, 1, 4) },
+            new Dictionary<KernelKind, Schedule> { [KernelKind.Pointwise] = new(128, 1, 1), [KernelKind.RowNormalization] = new(1024, 1, 1), [KernelKind.RowReduction] = new(128, 1, 1), [KernelKind.ColumnReduction] = new(64, 1, 1), [KernelKind.Matmul] = new(64, 1, 4), [KernelKind.Pooling] = new(128, 1, 1) },
         };
         var builds = TestFiles.GraphNames
             .SelectMany(graph => variants.Select(schedules => (graph, new Translator().Translate(TestFiles.Graph(graph), schedules))))

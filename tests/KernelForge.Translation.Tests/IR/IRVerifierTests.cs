@@ -98,6 +98,58 @@ public sealed class IRVerifierTests
         Assert.Contains(IRVerifier.Verify(graph), d => d.Message.Contains("float64 but reads %x of float32", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Verify_ArgmaxToInt64_NoErrors()
+    {
+        var graph = Graph([new ReductionOp(new IRValue("y", Shape.Of(4), DataType.Int64), ReductionKind.ArgMax, "x", 1)], "y");
+
+        Assert.Empty(IRVerifier.Verify(graph));
+    }
+
+    [Fact]
+    public void Verify_ArgmaxToFloat32_Error()
+    {
+        var graph = Graph([new ReductionOp(new IRValue("y", Shape.Of(4), DataType.Float32), ReductionKind.ArgMin, "x", 1)], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.NodeName == "y" && d.Message.Contains("index reduction", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_SumToInt64_Error()
+    {
+        var graph = Graph([new ReductionOp(new IRValue("y", Shape.Of(4), DataType.Int64), ReductionKind.Sum, "x", 1)], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.NodeName == "y" && d.Message.Contains("reads %x of float32", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_PoolWithTorchsOutputShape_NoErrors()
+    {
+        var graph = Graph([Pool(Shape.Of(4, 4))], "y");
+
+        Assert.Empty(IRVerifier.Verify(graph));
+    }
+
+    [Fact]
+    public void Verify_PoolWithAnotherOutputShape_Error()
+    {
+        var graph = Graph([Pool(Shape.Of(4, 3))], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.NodeName == "y" && d.Message.Contains("expected [4, 4]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_AveragePoolDilated_Error()
+    {
+        var graph = Graph([Pool(Shape.Of(4, 4)) with { Kind = PoolKind.Average, Dilation = [2] }], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.Message.Contains("average pooling undilated", StringComparison.Ordinal));
+    }
+
+    /// <summary>A 1-d max pool of x [4, 8] (4 planes of 8), kernel 2, stride 2: torch gives [4, 4].</summary>
+    private static PoolOp Pool(Shape result) =>
+        new(X with { Name = "y", Shape = result }, PoolKind.Max, "x", [2], [2], [0], [1], CeilMode: false, CountIncludePad: true, DivisorOverride: null);
+
     private static IRGraph Graph(Operation[] operations, string output, IRValue? extra = null) => new(
         [new GraphInput(X, TensorRole.Input), new GraphInput(extra ?? W, TensorRole.Parameter)],
         [.. operations],
