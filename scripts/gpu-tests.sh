@@ -14,4 +14,6 @@ if [ ! -x publish/kforge ]; then
   echo "gpu-tests: publish/kforge is missing; run this script once on a machine with the .NET 10 SDK (or carry publish/)." >&2
   exit 2
 fi
-PYTHONUNBUFFERED=1 python3 tests/gpu/run_suite.py --kforge publish/kforge --out "$out" "$@"
+# Cases of one problem share a kforge session (one problem load, one reference timing), honest kernels first in each;
+# extra arguments go after these (e.g. --skip-translated, --only relu_abi,noop_abi, --order file).
+PYTHONUNBUFFERED=1 python3 tests/gpu/run_suite.py --kforge publish/kforge --out "$out" --batch --order by-problem "$@"
