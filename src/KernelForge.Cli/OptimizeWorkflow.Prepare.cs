@@ -1,6 +1,7 @@
 using KernelForge.Cli.Rendering;
 using KernelForge.Evaluation.Pipeline;
 using KernelForge.Evaluation.Protocol;
+using KernelForge.Evaluation.Worker;
 using KernelForge.Search.Tuning;
 using KernelForge.Translation;
 using Spectre.Console;
@@ -9,8 +10,8 @@ namespace KernelForge.Cli;
 
 internal sealed partial class OptimizeWorkflow
 {
-    /// <summary>The exported graph and the lint's warnings, or the exit code that ends the command.</summary>
-    private sealed record Prepared(string? GraphJson, IReadOnlyList<string> LintWarnings, int? ExitCode);
+    /// <summary>The exported graph and the lint's findings, or the exit code that ends the command.</summary>
+    private sealed record Prepared(string? GraphJson, IReadOnlyList<ProblemLintFinding> LintFindings, int? ExitCode);
 
     /// <summary>Loads the problem in a worker, lints it and exports its graph (torch.export, core ATen).</summary>
     private static async Task<Prepared> PrepareAsync(FileInfo problem, CancellationToken cancellationToken)
@@ -21,9 +22,7 @@ internal sealed partial class OptimizeWorkflow
             await using var worker = await WorkerLauncher.StartAsync("optimizing a problem", cancellationToken);
             await worker.LoadProblemAsync(problem.FullName, EvaluationSessionOptions.DefaultSeeds, directory.FullName, cancellationToken);
             var lint = await worker.LintAsync(cancellationToken);
-            IReadOnlyList<string> warnings = [.. lint.Findings.Select(finding =>
-                $"DEGENERATE PROBLEM ({finding.Code}{(finding.Output is { } output ? $", output {output}" : "")}): {finding.Message}")];
-            return new Prepared(await worker.ExportGraphAsync(cancellationToken), warnings, null);
+            return new Prepared(await worker.ExportGraphAsync(cancellationToken), lint.Findings, null);
         }
         catch (ProtocolErrorException ex) when (ex.Kind == "not_translatable")
         {

@@ -33,7 +33,7 @@ internal sealed partial class OptimizeWorkflow(IAnsiConsole console)
                 return exitCode;
             }
 
-            var (graphJson, lintWarnings) = (prepared.GraphJson!, prepared.LintWarnings);
+            var (graphJson, lintWarnings) = (prepared.GraphJson!, ProblemLintWarnings.For(prepared.LintFindings, settings.Precision));
             var baseline = new Translator().Translate(graphJson);
             if (!baseline.Succeeded)
             {

@@ -149,10 +149,11 @@ public sealed partial class EvaluationSession
             {
                 Report("running never-seen inputs at addresses seen before (fresh memory)");
                 IReadOnlyList<string> paths = [.. problem.Info.Outputs.Select((_, index) => Path.Combine(candidateDirectory, Invariant($"fresh_out{index}.npy")))];
-                var fresh = runner is AbiRunnerClient abi
+                var abi = runner as AbiRunnerClient;
+                var fresh = abi is not null
                     ? await abi.RunFreshAsync(0, paths, _options.RunDeadline, cancellationToken)
                     : await runner.RunAsync(problem.InputFiles.Count, paths, _options.RunDeadline, cancellationToken);
-                var where = runner is AbiRunnerClient ? "written into input set 0's buffers" : "run as one more input set on recycled allocations";
+                var where = abi is not null ? "written into input set 0's buffers" : "run as one more input set on recycled allocations";
                 attempt.Explain("fresh_memory_run", fresh.Failure is null, fresh.Failure is null
                     ? (FormattableString)$"seed {freshSeed} {where} (data never seen){(fresh.CallMicroseconds is { } us ? Invariant($": call took {us:F2} µs") : "")}; outputs go to the float64 check"
                     : $"seed {freshSeed} {where}: {fresh.Failure}: {fresh.Message}");
@@ -212,9 +213,8 @@ public sealed partial class EvaluationSession
                     Invariant($"The device events add up to {eventMilliseconds:F2} ms but the whole timed loop took {timed.WallMilliseconds:F2} ms of host wall time: the event timings cannot be right."), compile, checks);
             }
 
-            attempt.Explain("checked_timed_calls", true, runner is AbiRunnerClient
-                ? (FormattableString)$"{AbiRunner.CheckedTimedCalls} timed calls, picked at random, had their outputs compared with the checked run of their input set after the end event: all equal"
-                : $"not run: the torch-extension runner does not check timed calls yet");
+            attempt.Explain("checked_timed_calls", true,
+                $"{AbiRunner.CheckedTimedCalls} timed calls, picked at random, had their outputs compared, after being timed, with the checked run of their input set: all equal");
             if (CachedResultCheck.Check(candidateTiming.MedianMicroseconds, freshCallMicroseconds) is { } cached)
             {
                 attempt.Explain("cached_result", false, $"{cached}");
@@ -289,15 +289,10 @@ public sealed partial class EvaluationSession
         return null;
     }
 
-    /// <summary>Lint findings that concern only the kernelbench precision (its loose atol), shown only under that policy.</summary>
-    private static readonly HashSet<string> KernelBenchOnlyLintCodes = new(StringComparer.Ordinal) { "zero_output_passes_kernelbench", "tiny_outputs" };
-
     /// <summary>The problem with its lint findings added as warnings, those that concern <paramref name="precision"/>.</summary>
     private static LoadedProblem WarningsFor(LoadedProblem problem, PrecisionPolicy precision)
     {
-        IReadOnlyList<string> lintWarnings = [.. problem.LintFindings
-            .Where(finding => precision == PrecisionPolicy.KernelBench || !KernelBenchOnlyLintCodes.Contains(finding.Code))
-            .Select(finding => Invariant($"DEGENERATE PROBLEM ({finding.Code}{(finding.Output is { } output ? $", output {output}" : "")}): {finding.Message}"))];
+        var lintWarnings = ProblemLintWarnings.For(problem.LintFindings, precision);
         return lintWarnings.Count == 0 ? problem : problem with { Info = problem.Info with { Warnings = [.. problem.Info.Warnings, .. lintWarnings] } };
     }
 
