@@ -64,3 +64,57 @@ class ValidateTimingTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class _FakeEvent:
+    def __init__(self, enable_timing: bool = False) -> None:
+        self.enable_timing = enable_timing
+
+    def record(self) -> None:
+        pass
+
+    def synchronize(self) -> None:
+        pass
+
+    def elapsed_time(self, end: "_FakeEvent") -> float:
+        return 0.5
+
+
+class _FakeCuda:
+    Event = _FakeEvent
+
+    @staticmethod
+    def synchronize(device: object = None) -> None:
+        pass
+
+
+class _FakeTorch:
+    """Just what _measure touches when L2 flushing is off: devices, no_grad, events, synchronize."""
+
+    cuda = _FakeCuda
+
+    @staticmethod
+    def device(name: str) -> str:
+        return name
+
+    @staticmethod
+    def no_grad() -> object:
+        import contextlib
+        return contextlib.nullcontext()
+
+
+class MeasureHookTests(unittest.TestCase):
+    def test_after_sample_sees_every_timed_result_with_its_input_set(self) -> None:
+        from types import SimpleNamespace
+
+        from kforge_worker.timing import _measure
+        problem = SimpleNamespace(device="cuda:0", input_sets=[("a",), ("b",), ("c",)])
+        options = replace(OPTIONS, warmup_calls=2, min_samples=4, max_samples=4, flush_l2=False)
+        seen: list[tuple[int, int, str]] = []
+
+        samples, flushed = _measure(_FakeTorch, problem, lambda x: x.upper(), options,
+                                    lambda sample, input_set, result: seen.append((sample, input_set, result)))
+
+        self.assertEqual(samples, [500.0] * 4)
+        self.assertFalse(flushed)
+        self.assertEqual(seen, [(0, 0, "A"), (1, 1, "B"), (2, 2, "C"), (3, 0, "A")])

@@ -95,8 +95,10 @@ def _compiled(problem: LoadedProblem, torch: Any) -> Callable[..., Any]:
     return problem.compiled_model
 
 
-def _measure(torch: Any, problem: LoadedProblem, function: Callable[..., Any],
-             options: TimingOptions) -> tuple[list[float], bool]:
+def _measure(torch: Any, problem: LoadedProblem, function: Callable[..., Any], options: TimingOptions,
+             after_sample: Callable[[int, int, Any], None] | None = None) -> tuple[list[float], bool]:
+    """The timing loop. ``after_sample(sample, input_set, result)``, when given, sees each timed call's result after its
+    end event, outside the timed window (the extension runner checks a few of them)."""
     device = torch.device(problem.device)
     sets = problem.input_sets
     flush_buffer = None
@@ -111,7 +113,7 @@ def _measure(torch: Any, problem: LoadedProblem, function: Callable[..., Any],
         first_sample_at = None
         elapsed_ms = 0.0
         while not should_stop(samples_us, elapsed_ms, options):
-            inputs = sets[len(samples_us) % len(sets)]
+            input_set = len(samples_us) % len(sets)
             start = torch.cuda.Event(enable_timing=True)
             end = torch.cuda.Event(enable_timing=True)
             if flush_buffer is not None:
@@ -119,10 +121,13 @@ def _measure(torch: Any, problem: LoadedProblem, function: Callable[..., Any],
             if first_sample_at is None:
                 first_sample_at = time.perf_counter()
             start.record()
-            function(*inputs)
+            result = function(*sets[input_set])
             torch.cuda.synchronize(device)
             end.record()
             end.synchronize()
             samples_us.append(start.elapsed_time(end) * 1000.0)
+            if after_sample is not None:
+                after_sample(len(samples_us) - 1, input_set, result)
+            del result
             elapsed_ms = (time.perf_counter() - first_sample_at) * 1000.0
     return samples_us, flush_buffer is not None

@@ -4,8 +4,8 @@
 reports (in this order) ``runtime_error``, ``input_modified``, ``wrong_result`` (outputs that are not tensors of
 the expected shapes, dtypes and device), and otherwise writes the outputs as ``.npy`` for the worker's ``check``.
 ``time`` is the reference worker's timing loop and stopping rule, on the candidate; the outputs of
-``CHECKED_TIMED_CALLS`` timed calls, picked at random, are compared afterwards with the outputs of the same input
-set's last ``run`` (``timed_run_mismatch``), as the ABI runner does.
+``CHECKED_TIMED_CALLS`` timed calls, picked at random, are compared after their end event with the outputs of the
+same input set's last ``run`` (``timed_run_mismatch``), as the ABI runner does.
 """
 
 from __future__ import annotations
@@ -177,43 +177,26 @@ def time_candidate(torch: Any, loaded: LoadedCandidate, request: TimeRequest) ->
         raise WorkerError("environment", f"time needs a CUDA device, but the candidate was loaded on "
                                          f"{loaded.device!r}; send load with device 0 or \"cuda:0\".")
     sets = [loaded.arguments(torch, index) for index in range(len(loaded.input_files))]
-    # Keep what a few timed calls returned (holding a reference costs nothing inside the timed window) and compare
-    # after the loop; _measure rotates the sets 0, 1, 2, … after its warm-up calls.
+    # A few timed calls, picked at random, are compared with their set's checked run right after their end event,
+    # outside the timed window (as in the ABI runner), before a later call can overwrite what they returned.
     checked_samples = choose_checked_samples(min(request.timing.min_samples, request.timing.max_samples))
-    kept: list[tuple[int, Any]] = []
-    reused: set[int] = set()  # kept results whose storage a later call returned again: overwritten, not comparable
-    calls = 0
+    mismatches: list[str] = []
 
-    def timed_function(*arguments: Any) -> Any:
-        nonlocal calls
-        result = loaded.function(*arguments)
-        sample = calls - request.timing.warmup_calls
-        calls += 1
-        if kept:
-            pointers = storage_pointers(torch, result)
-            reused.update(index for index, (_, earlier) in enumerate(kept) if storage_pointers(torch, earlier) & pointers)
-        if sample in checked_samples:
-            kept.append((sample % len(sets), result))
-        return result
+    def check_sample(sample: int, input_set: int, result: Any) -> None:
+        if sample in checked_samples and not mismatches:
+            mismatch = compare_timed_outputs(torch, loaded, input_set, result)
+            if mismatch is not None:
+                mismatches.append(mismatch)
 
     try:
-        samples_us, flushed = measure(torch, _TimedSets(loaded.device, sets), timed_function, request.timing)
+        samples_us, flushed = measure(torch, _TimedSets(loaded.device, sets), loaded.function, request.timing,
+                                      check_sample)
     except Exception as error:  # the candidate failed mid-loop: a failure value, as in the ABI runner's time
         return TimeResponse(request.id, (), False, "runtime_error",
                             describe_failure(loaded.path, "forward (timing)", error), context_lost(torch, loaded))
-    for index, (input_set, result) in enumerate(kept):
-        if index in reused:
-            continue
-        mismatch = compare_timed_outputs(torch, loaded, input_set, result)
-        if mismatch is not None:
-            return TimeResponse(request.id, (), flushed, "timed_run_mismatch", mismatch, False)
+    if mismatches:
+        return TimeResponse(request.id, (), flushed, "timed_run_mismatch", mismatches[0], False)
     return TimeResponse(request.id, tuple(samples_us), flushed, None, None, False)
-
-
-def storage_pointers(torch: Any, result: Any) -> set[int]:
-    """Device addresses of the tensors a call returned."""
-    values = [result] if isinstance(result, torch.Tensor) else result if isinstance(result, (list, tuple)) else []
-    return {value.data_ptr() for value in values if isinstance(value, torch.Tensor)}
 
 
 def choose_checked_samples(count: int) -> set[int]:
