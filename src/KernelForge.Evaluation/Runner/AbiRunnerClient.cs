@@ -109,27 +109,12 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
     public async Task<RunnerRunResult> RunFreshAsync(int inputSet, IReadOnlyList<string> outputPaths, TimeSpan deadline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outputPaths);
-        var request = new JsonObject
+        RequireLoaded();
+        return await SendRunAsync(new JsonObject
         {
             ["input_set"] = inputSet,
             ["fresh"] = true,
             ["output_paths"] = new JsonArray([.. outputPaths.Select(path => JsonValue.Create(path))]),
-        };
-        try
-        {
-            var response = await RequestAsync("run", request, deadline, cancellationToken);
-            return new RunnerRunResult(FailureOf(response), JsonFields.Text(response, "message"), JsonFields.Int32Value(response, "return_code"))
-            {
-                CallMicroseconds = JsonFields.Number(response, "call_us"),
-            };
-        }
-        catch (ProcessCrashedException ex)
-        {
-            return new RunnerRunResult(FailureKind.RunnerCrashed, CrashMessage(ex), ReturnCode: null);
-        }
-        catch (ProcessTimeoutException ex)
-        {
-            return new RunnerRunResult(FailureKind.Timeout, ex.Message, ReturnCode: null);
-        }
+        }, deadline, cancellationToken);
     }
 }

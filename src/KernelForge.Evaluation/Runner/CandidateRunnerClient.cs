@@ -52,15 +52,23 @@ public abstract class CandidateRunnerClient(Func<ProcessStartInfo> startInfoFact
     {
         ArgumentNullException.ThrowIfNull(outputPaths);
         RequireLoaded();
-        var request = new JsonObject
+        return await SendRunAsync(new JsonObject
         {
             ["input_set"] = inputSet,
             ["output_paths"] = new JsonArray([.. outputPaths.Select(path => JsonValue.Create(path))]),
-        };
+        }, deadline, cancellationToken);
+    }
+
+    /// <summary>Sends one <c>run</c> request; a crash or a hang of the runner comes back as a failure value.</summary>
+    protected async Task<RunnerRunResult> SendRunAsync(JsonObject request, TimeSpan deadline, CancellationToken cancellationToken)
+    {
         try
         {
             var response = await RequestAsync("run", request, deadline, cancellationToken);
-            return new RunnerRunResult(FailureOf(response), JsonFields.Text(response, "message"), JsonFields.Int32Value(response, "return_code"));
+            return new RunnerRunResult(FailureOf(response), JsonFields.Text(response, "message"), JsonFields.Int32Value(response, "return_code"))
+            {
+                CallMicroseconds = JsonFields.Number(response, "call_us"),
+            };
         }
         catch (ProcessCrashedException ex)
         {
@@ -202,7 +210,7 @@ public abstract class CandidateRunnerClient(Func<ProcessStartInfo> startInfoFact
         }
     }
 
-    private void RequireLoaded()
+    protected void RequireLoaded()
     {
         if (LoadedPath is null)
         {
