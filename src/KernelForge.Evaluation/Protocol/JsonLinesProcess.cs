@@ -23,6 +23,7 @@ public sealed class JsonLinesProcess : IAsyncDisposable
     private readonly Queue<string> _stderrTail = new();
     private readonly Lock _stderrLock = new();
     private readonly Action<string>? _stderrSink;
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextId;
 
     private JsonLinesProcess(Process process, string displayName, Action<string>? stderrSink)
@@ -56,6 +57,10 @@ public sealed class JsonLinesProcess : IAsyncDisposable
             if (e.Data is { } line)
             {
                 wrapper.OnStderr(line);
+            }
+            else
+            {
+                wrapper._stderrClosed.TrySetResult();
             }
         };
         process.Start();
@@ -189,6 +194,11 @@ public sealed class JsonLinesProcess : IAsyncDisposable
     private ProcessCrashedException Crashed(string op)
     {
         _process.WaitForExit(2000);
+
+        // WaitForExit with a timeout does not wait for the asynchronous stderr reader, so the last lines (often the
+        // reason, e.g. a Python traceback or "segfault in candidate") could still be in flight. Wait briefly for
+        // end of stream; a grandchild that keeps stderr open only costs the grace period.
+        _stderrClosed.Task.Wait(TimeSpan.FromSeconds(2));
         int? exitCode = _process.HasExited ? _process.ExitCode : null;
         return new ProcessCrashedException(
             $"{DisplayName} exited while handling '{op}' (exit code {exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}).",
