@@ -35,7 +35,26 @@ PY
 )
 if [ "$dn_status" -ne 0 ] && [ "$dn_failed" -eq 0 ]; then dn_failed=1; fi
 
-passed=$((py_passed + dn_passed)); failed=$((py_failed + dn_failed)); skipped=$((py_skipped + dn_skipped))
-echo "worker: $py_passed passed, $py_failed failed; dotnet: $dn_passed passed, $dn_failed failed, $dn_skipped skipped"
+echo "== generated kernels on the CPU (tests/emulation, needs torch and g++; not GPU evidence)"
+em_passed=0; em_failed=0; em_skipped=0
+torch_python=""
+for candidate in python3 /usr/bin/python3; do
+  if "$candidate" -c "import torch" >/dev/null 2>&1; then torch_python=$candidate; break; fi
+done
+kforge_dll=src/KernelForge.Cli/bin/Debug/net10.0/kforge.dll
+if [ -n "$torch_python" ] && command -v g++ >/dev/null 2>&1 && [ -f "$kforge_dll" ]; then
+  "$torch_python" tests/emulation/emulate.py --kforge "$kforge_dll" 2>&1 | tee "$results/emulation.log"
+  em_status=${PIPESTATUS[0]}
+  em_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$results/emulation.log" | tail -1)
+  em_passed=$(echo "$em_line" | grep -oE '^[0-9]+'); em_passed=${em_passed:-0}
+  em_failed=$(echo "$em_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+'); em_failed=${em_failed:-0}
+  if [ "$em_status" -ne 0 ] && [ "$em_failed" -eq 0 ]; then em_failed=1; fi
+else
+  em_skipped=$("${torch_python:-python3}" -c "import ast,sys; t=ast.parse(open('tests/emulation/emulate.py').read()); print(next(len(n.value.keys) for n in ast.walk(t) if isinstance(n, ast.AnnAssign) and getattr(n.target, 'id', '') == 'CASES'))")
+  echo "skipped: no Python with torch, no g++, or no kforge build"
+fi
+
+passed=$((py_passed + dn_passed + em_passed)); failed=$((py_failed + dn_failed + em_failed)); skipped=$((py_skipped + dn_skipped + em_skipped))
+echo "worker: $py_passed passed, $py_failed failed; dotnet: $dn_passed passed, $dn_failed failed, $dn_skipped skipped; emulation: $em_passed passed, $em_failed failed, $em_skipped skipped"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

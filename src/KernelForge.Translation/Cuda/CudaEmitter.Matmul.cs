@@ -20,19 +20,10 @@ public sealed partial class CudaEmitter
 
     private void EmitMatmul(MatmulOp operation)
     {
-        var schedule = ScheduleOf(KernelKind.Matmul);
-        var side = (int)Math.Round(Math.Sqrt(schedule.BlockSize));
-        var tileEdge = side * schedule.ItemsPerThread;
-        if (side * side != schedule.BlockSize || schedule.ItemsPerThread is not (>= 1 and <= 8)
-            || schedule.BlockSize % tileEdge != 0 || tileEdge * TileK % schedule.BlockSize != 0)
-        {
-            throw new ArgumentException($"Schedule ({schedule}) for matmul kernels cannot run: the block size must be a square (64, 256), items 1 to 8, and the tile ({tileEdge}) must divide the block size.");
-        }
-
+        var (schedule, side, tile, items, threads) = TiledProductSchedule(KernelKind.Matmul);
         var left = MatmulOp.Logical(_values[operation.Left].Shape, operation.TransposeLeft);
         var right = MatmulOp.Logical(_values[operation.Right].Shape, operation.TransposeRight);
         var (batch, m, k, n) = (left.Rank == 3 ? left[0] : 1, left[^2], left[^1], right[^1]);
-        var (tile, items, threads) = (side * schedule.ItemsPerThread, schedule.ItemsPerThread, schedule.BlockSize);
         var (columnTiles, rowTiles) = ((n + tile - 1) / tile, (m + tile - 1) / tile);
         var origin = operation.Origins.FirstOrDefault();
         if (batch == 0 || m == 0 || n == 0)
@@ -65,35 +56,15 @@ public sealed partial class CudaEmitter
         w.Line($"const {index} row0 = ({index})blockIdx.y * kTile, col0 = ({index})blockIdx.x * kTile;");
         w.Line("const float* ab = a + (int64_t)blockIdx.z * (kM * kK);");
         w.Line("const float* bb = b + (int64_t)blockIdx.z * (kK * kN);");
-        w.Line("float acc[kItems][kItems];");
-        w.Directive("#pragma unroll");
-        w.Open("for (int i = 0; i < kItems; ++i)");
-        w.Directive("#pragma unroll");
-        w.Line("for (int j = 0; j < kItems; ++j) acc[i][j] = 0.0f;");
-        w.Close();
-        w.Open($"for ({index} k0 = 0; k0 < kK; k0 += kTileK)");
-        WriteTileLoad(w, threads, index, "s_a", "row", "ab", operation.TransposeLeft
-            ? ("// A stored [K, M] (transposed): consecutive threads read consecutive rows.", Invariant($"const int k = threadIdx.x / kTile + l * ({threads} / kTile), r = threadIdx.x % kTile;"), "gk * kM + gr")
-            : ("// A stored [M, K]: consecutive threads read along a row.", Invariant($"const int r = threadIdx.x / kTileK + l * ({threads} / kTileK), k = threadIdx.x % kTileK;"), "gr * kK + gk"), "row0", "kM");
-        WriteTileLoad(w, threads, index, "s_b", "column", "bb", operation.TransposeRight
-            ? ("// B stored [N, K] (transposed): consecutive threads read along a column.", Invariant($"const int r = threadIdx.x / kTileK + l * ({threads} / kTileK), k = threadIdx.x % kTileK;"), "gr * kK + gk")
-            : ("// B stored [K, N]: consecutive threads read consecutive columns.", Invariant($"const int k = threadIdx.x / kTile + l * ({threads} / kTile), r = threadIdx.x % kTile;"), "gk * kN + gr"), "col0", "kN");
-        w.Line("__syncthreads();");
-        w.Directive("#pragma unroll");
-        w.Open("for (int k = 0; k < kTileK; ++k)");
-        w.Line("float af[kItems], bf[kItems];");
-        w.Directive("#pragma unroll");
-        w.Line("for (int i = 0; i < kItems; ++i) af[i] = s_a[k][ty + i * kSide];");
-        w.Directive("#pragma unroll");
-        w.Line("for (int j = 0; j < kItems; ++j) bf[j] = s_b[k][tx + j * kSide];");
-        w.Directive("#pragma unroll");
-        w.Open("for (int i = 0; i < kItems; ++i)");
-        w.Directive("#pragma unroll");
-        w.Line("for (int j = 0; j < kItems; ++j) acc[i][j] = fmaf(af[i], bf[j], acc[i][j]);");
-        w.Close();
-        w.Close();
-        w.Line("__syncthreads();");
-        w.Close();
+        WriteTiledProductLoop(w, index, () =>
+        {
+            WriteTileLoad(w, threads, index, "s_a", "row", "ab", operation.TransposeLeft
+                ? ("// A stored [K, M] (transposed): consecutive threads read consecutive rows.", Invariant($"const int k = threadIdx.x / kTile + l * ({threads} / kTile), r = threadIdx.x % kTile;"), "gk * kM + gr")
+                : ("// A stored [M, K]: consecutive threads read along a row.", Invariant($"const int r = threadIdx.x / kTileK + l * ({threads} / kTileK), k = threadIdx.x % kTileK;"), "gr * kK + gk"), "row0", "kM");
+            WriteTileLoad(w, threads, index, "s_b", "column", "bb", operation.TransposeRight
+                ? ("// B stored [N, K] (transposed): consecutive threads read along a column.", Invariant($"const int r = threadIdx.x / kTileK + l * ({threads} / kTileK), k = threadIdx.x % kTileK;"), "gr * kK + gk")
+                : ("// B stored [K, N]: consecutive threads read consecutive columns.", Invariant($"const int k = threadIdx.x / kTile + l * ({threads} / kTile), r = threadIdx.x % kTile;"), "gk * kN + gr"), "col0", "kN");
+        });
         w.Line("float* cb = c + (int64_t)blockIdx.z * (kM * kN);");
         w.Directive("#pragma unroll");
         w.Open("for (int i = 0; i < kItems; ++i)");
@@ -121,6 +92,54 @@ public sealed partial class CudaEmitter
         };
         var strategy = Invariant($"tiled SGEMM ({(batch > 1 ? $"{batch} x " : "")}{m} x {n}, K = {k}): {tile} x {tile} tiles, K slices of {TileK} in shared memory, {items} x {items} outputs per thread, fp32 FMA{operands}{(hasBias ? ", bias added in the epilogue" : "")}");
         AddKernel(name, KernelKind.Matmul, schedule, operation, strategy);
+    }
+
+    /// <summary>The schedule of a tiled product kernel and the tile it gives: a square of <c>side</c> x <c>side</c> threads, each owning items x items outputs.</summary>
+    private (Schedule Schedule, int Side, int Tile, int Items, int Threads) TiledProductSchedule(KernelKind kind)
+    {
+        var schedule = ScheduleOf(kind);
+        var side = (int)Math.Round(Math.Sqrt(schedule.BlockSize));
+        var tileEdge = side * schedule.ItemsPerThread;
+        if (side * side != schedule.BlockSize || schedule.ItemsPerThread is not (>= 1 and <= 8)
+            || schedule.BlockSize % tileEdge != 0 || tileEdge * TileK % schedule.BlockSize != 0)
+        {
+            throw new ArgumentException($"Schedule ({schedule}) for {kind.ToString().ToLowerInvariant()} kernels cannot run: the block size must be a square (64, 256), items 1 to 8, and the tile ({tileEdge}) must divide the block size.");
+        }
+
+        return (schedule, side, tileEdge, schedule.ItemsPerThread, schedule.BlockSize);
+    }
+
+    /// <summary>
+    /// The main loop of a tiled product (matmul, implicit-GEMM convolution): <c>acc[kItems][kItems]</c> zeroed, then per K slice
+    /// <paramref name="writeLoads"/> fills <c>s_a[k][row]</c> and <c>s_b[k][column]</c> for slice <c>k0</c>, and each thread adds its
+    /// micro-tile's products with one <c>fmaf</c> per term. The caller declares the constants, shared tiles, <c>tx</c>, <c>ty</c>.
+    /// </summary>
+    private static void WriteTiledProductLoop(CudaWriter w, string index, Action writeLoads)
+    {
+        w.Line("float acc[kItems][kItems];");
+        w.Directive("#pragma unroll");
+        w.Open("for (int i = 0; i < kItems; ++i)");
+        w.Directive("#pragma unroll");
+        w.Line("for (int j = 0; j < kItems; ++j) acc[i][j] = 0.0f;");
+        w.Close();
+        w.Open($"for ({index} k0 = 0; k0 < kK; k0 += kTileK)");
+        writeLoads();
+        w.Line("__syncthreads();");
+        w.Directive("#pragma unroll");
+        w.Open("for (int k = 0; k < kTileK; ++k)");
+        w.Line("float af[kItems], bf[kItems];");
+        w.Directive("#pragma unroll");
+        w.Line("for (int i = 0; i < kItems; ++i) af[i] = s_a[k][ty + i * kSide];");
+        w.Directive("#pragma unroll");
+        w.Line("for (int j = 0; j < kItems; ++j) bf[j] = s_b[k][tx + j * kSide];");
+        w.Directive("#pragma unroll");
+        w.Open("for (int i = 0; i < kItems; ++i)");
+        w.Directive("#pragma unroll");
+        w.Line("for (int j = 0; j < kItems; ++j) acc[i][j] = fmaf(af[i], bf[j], acc[i][j]);");
+        w.Close();
+        w.Close();
+        w.Line("__syncthreads();");
+        w.Close();
     }
 
     /// <summary>One cooperative load of a <c>kTileK</c> x <c>kTile</c> operand slice into shared memory, zero outside the matrix.</summary>

@@ -104,6 +104,9 @@ public sealed partial class CudaEmitter
             case PoolOp pool:
                 EmitPool(pool);
                 break;
+            case ConvolutionOp convolution:
+                EmitConvolution(convolution);
+                break;
             case TransposeOp transpose:
                 _diagnostics.Error(transpose.Origins.FirstOrDefault(), $"{transpose.Describe()}: a transpose (aten.t, aten.transpose, aten.permute) is supported by the built-in translator only as an operand of mm, bmm, addmm or matmul yet; this one is read by something else.");
                 break;

@@ -20,4 +20,10 @@ public enum KernelKind
 
     /// <summary>Max and average pooling: one thread per output element, the window's loops unrolled, grid-stride over the outputs.</summary>
     Pooling,
+
+    /// <summary>
+    /// Convolutions: an implicit GEMM (output channels x output pixels, K = input channels x kernel taps) on the matmul's tiles,
+    /// or, when a group has fewer than 16 output channels (depthwise), one thread per output summing its window directly.
+    /// </summary>
+    Convolution,
 }

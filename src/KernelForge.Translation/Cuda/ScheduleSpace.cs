@@ -31,7 +31,10 @@ public sealed record ScheduleSpace(
     /// <summary>Items: outputs each thread computes (the grid shrinks by that factor; the threads stride over the outputs, so stores stay coalesced).</summary>
     public static ScheduleSpace Pooling { get; } = new(KernelKind.Pooling, CommonBlockSizes, [1], [1, 2, 4], new Schedule(256, 1, 1));
 
-    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction, Matmul, Pooling];
+    /// <summary>The matmul's knobs, for the implicit GEMM; the direct (depthwise) kernel uses the block size and one output per thread per step.</summary>
+    public static ScheduleSpace Convolution { get; } = new(KernelKind.Convolution, [64, 256], [1], [4, 8], new Schedule(256, 1, 4));
+
+    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction, Matmul, Pooling, Convolution];
 
     public static ScheduleSpace For(KernelKind kind) => All.Single(space => space.Kind == kind);
 

@@ -132,7 +132,7 @@ internal sealed partial class AtenImporter
         return new PoolWindow(kernel, stride, padding, dilation);
     }
 
-    private ImmutableArray<long>? Expand(ExportedNode node, string name, long[]? values, int rank, ImmutableArray<long> whenAbsent)
+    private ImmutableArray<long>? Expand(ExportedNode node, string name, long[]? values, int rank, ImmutableArray<long> whenAbsent, string what = "pooling")
     {
         switch (values)
         {
@@ -143,7 +143,7 @@ internal sealed partial class AtenImporter
             case var list when list.Length == rank:
                 return [.. list];
             default:
-                Unsupported(node, Invariant($"`{name}` has {values.Length} entries; a {rank}-d pooling takes 1 or {rank}"));
+                Unsupported(node, Invariant($"`{name}` has {values.Length} entries; a {rank}-d {what} takes 1 or {rank}"));
                 return null;
         }
     }

@@ -122,6 +122,35 @@ public static class IRVerifier
             case PoolOp pool:
                 CheckPool(pool, operands[pool.Source].Shape, errors);
                 break;
+            case ConvolutionOp convolution:
+                CheckConvolution(convolution, operands, errors);
+                break;
+        }
+    }
+
+    private static void CheckConvolution(ConvolutionOp convolution, Dictionary<string, IRValue> operands, DiagnosticBag errors)
+    {
+        var result = convolution.Result;
+        var rank = convolution.SpatialRank;
+        if (rank is < 1 or > 3 || convolution.Padding.Length != rank || convolution.Dilation.Length != rank || convolution.OutputPadding.Length != rank
+            || convolution.Stride.Any(s => s < 1) || convolution.Dilation.Any(d => d < 1) || convolution.Padding.Any(p => p < 0)
+            || convolution.OutputPadding.Any(p => p < 0) || (!convolution.Transposed && convolution.OutputPadding.Any(p => p != 0)))
+        {
+            errors.Error(result.Name, $"{convolution.Describe()}: expected 1 to 3 spatial axes with one positive stride and dilation, one padding and output padding (not negative, zero unless transposed) each.");
+            return;
+        }
+
+        var (input, weight) = (operands[convolution.Input].Shape, operands[convolution.Weight].Shape);
+        var expected = convolution.OutputShape(input, weight);
+        if (expected is null || expected != result.Shape)
+        {
+            errors.Error(result.Name, $"convolves {input} with {weight} into {result.Shape}; expected {expected?.ToString() ?? "channels and groups that fit together"}.");
+            return;
+        }
+
+        if (convolution.Bias is { } bias && operands[bias].Shape != Shape.Of(result.Shape[1]))
+        {
+            errors.Error(result.Name, $"adds %{bias} of shape {operands[bias].Shape}; a convolution's bias has one element per output channel, [{result.Shape[1].ToString(System.Globalization.CultureInfo.InvariantCulture)}].");
         }
     }
 
