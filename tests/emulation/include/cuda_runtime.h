@@ -127,6 +127,20 @@ T __shfl_down_sync(unsigned, T value, unsigned delta, int = 32) {
 template <typename T>
 T __shfl_sync(unsigned, T value, int source, int = 32) { return kf_emu::shuffle(value, (unsigned)source); }
 
+// CUDA's integer and float min/max overloads (device code calls them unqualified).
+inline int min(int a, int b) { return a < b ? a : b; }
+inline int max(int a, int b) { return a > b ? a : b; }
+inline long long min(long long a, long long b) { return a < b ? a : b; }
+inline long long max(long long a, long long b) { return a > b ? a : b; }
+inline long min(long a, long b) { return a < b ? a : b; }
+inline long max(long a, long b) { return a > b ? a : b; }
+inline unsigned min(unsigned a, unsigned b) { return a < b ? a : b; }
+inline unsigned max(unsigned a, unsigned b) { return a > b ? a : b; }
+inline float min(float a, float b) { return fminf(a, b); }
+inline float max(float a, float b) { return fmaxf(a, b); }
+
+inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
+
 inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 
 #endif
