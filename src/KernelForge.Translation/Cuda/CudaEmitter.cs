@@ -107,6 +107,12 @@ public sealed partial class CudaEmitter
             case ConvolutionOp convolution:
                 EmitConvolution(convolution);
                 break;
+            case ScanOp scan:
+                EmitScan(scan);
+                break;
+            case FlipOp flip:
+                EmitFlip(flip);
+                break;
             case TransposeOp transpose:
                 _diagnostics.Error(transpose.Origins.FirstOrDefault(), $"{transpose.Describe()}: a transpose (aten.t, aten.transpose, aten.permute) is supported by the built-in translator only as an operand of mm, bmm, addmm or matmul yet; this one is read by something else.");
                 break;

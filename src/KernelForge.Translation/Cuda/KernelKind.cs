@@ -26,4 +26,7 @@ public enum KernelKind
     /// or, when a group has fewer than 16 output channels (depthwise), one thread per output summing its window directly.
     /// </summary>
     Convolution,
+
+    /// <summary>cumsum, cumprod (forward or reverse): one block per row scanning in chunks, or one thread per column of an inner axis.</summary>
+    Scan,
 }

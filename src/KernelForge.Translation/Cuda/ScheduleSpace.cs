@@ -34,7 +34,10 @@ public sealed record ScheduleSpace(
     /// <summary>The matmul's knobs, for the implicit GEMM; the direct (depthwise) kernel uses the block size and one output per thread per step.</summary>
     public static ScheduleSpace Convolution { get; } = new(KernelKind.Convolution, [64, 256], [1], [4, 8], new Schedule(256, 1, 4));
 
-    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction, Matmul, Pooling, Convolution];
+    /// <summary>Items: consecutive elements each thread scans in registers per chunk (row scans); column scans use the block size only.</summary>
+    public static ScheduleSpace Scan { get; } = new(KernelKind.Scan, CommonBlockSizes, [1], [1, 2, 4, 8], new Schedule(256, 1, 4));
+
+    public static IReadOnlyList<ScheduleSpace> All { get; } = [Pointwise, RowNormalization, RowReduction, ColumnReduction, Matmul, Pooling, Convolution, Scan];
 
     public static ScheduleSpace For(KernelKind kind) => All.Single(space => space.Kind == kind);
 

@@ -120,6 +120,9 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.addmm.default" => ImportAddmm(node),
         "aten.matmul.default" => ImportMatmulComposite(node),
         "aten.t.default" or "aten.transpose.int" or "aten.permute.default" => ImportTranspose(node),
+        "aten.cumsum.default" => ImportScan(node, ScanKind.Sum),
+        "aten.cumprod.default" => ImportScan(node, ScanKind.Prod),
+        "aten.flip.default" => ImportFlip(node),
         "aten.convolution.default" or "aten.conv1d.default" or "aten.conv2d.default" or "aten.conv3d.default"
             or "aten.conv_transpose1d.default" or "aten.conv_transpose2d.input" or "aten.conv_transpose3d.input" => ImportConvolution(node),
         _ => Unsupported(node),

@@ -125,6 +125,13 @@ public static class IRVerifier
             case ConvolutionOp convolution:
                 CheckConvolution(convolution, operands, errors);
                 break;
+            case ScanOp scan when operands[scan.Source].Shape is var source && (scan.Axis < 0 || scan.Axis >= source.Rank || source != result.Shape):
+                errors.Error(result.Name, Invariant($"scans axis {scan.Axis} of {source} into {result.Shape}; expected an axis of the source and its shape."));
+                break;
+            case FlipOp flip when operands[flip.Source].Shape is var source
+                && (source != result.Shape || flip.Axes.IsEmpty || flip.Axes.Any(a => a < 0 || a >= source.Rank) || !flip.Axes.SequenceEqual(flip.Axes.Distinct().Order())):
+                errors.Error(result.Name, $"{flip.Describe()} of {source} into {result.Shape}: expected distinct ascending axes of the source, and its shape.");
+                break;
         }
     }
 

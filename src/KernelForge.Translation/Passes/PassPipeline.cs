@@ -7,13 +7,14 @@ namespace KernelForge.Translation.Passes;
 public sealed class PassPipeline(ImmutableArray<IGraphPass> passes)
 {
     /// <summary>
-    /// Views first (so patterns see through them), then transposes into the matmuls reading them, then normalization patterns (they match single ops, so they must run
+    /// Views first (so patterns see through them), then transposes into the matmuls reading them, then flip-scan-flip into reverse scans, then normalization patterns (they match single ops, so they must run
     /// before fusion merges them), then outputs that need their own copy, then elementwise fusion; dead values go twice.
     /// </summary>
     public static PassPipeline Default { get; } = new(
     [
         new FoldViews(),
         new FoldTransposes(),
+        new FoldFlips(),
         new FuseNormalization(),
         new EliminateDeadValues(),
         new MaterializeOutputs(),

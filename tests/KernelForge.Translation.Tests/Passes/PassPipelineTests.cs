@@ -24,10 +24,10 @@ public sealed class PassPipelineTests
     }
 
     [Fact]
-    public void Default_OrderIsViewsTransposesNormalizationOutputsFusion()
+    public void Default_OrderIsViewsTransposesFlipsNormalizationOutputsFusion()
     {
         Assert.Equal(
-            ["FoldViews", "FoldTransposes", "FuseNormalization", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "EliminateDeadValues"],
+            ["FoldViews", "FoldTransposes", "FoldFlips", "FuseNormalization", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "EliminateDeadValues"],
             PassPipeline.Default.Passes.Select(p => p.Name));
     }
 }

@@ -125,6 +125,12 @@ T __shfl_down_sync(unsigned, T value, unsigned delta, int = 32) {
 }
 
 template <typename T>
+T __shfl_up_sync(unsigned, T value, unsigned delta, int = 32) {
+    const unsigned lane = kf_emu::linear_thread() % 32;
+    return kf_emu::shuffle(value, lane >= delta ? lane - delta : lane);
+}
+
+template <typename T>
 T __shfl_sync(unsigned, T value, int source, int = 32) { return kf_emu::shuffle(value, (unsigned)source); }
 
 // CUDA's integer and float min/max overloads (device code calls them unqualified).
