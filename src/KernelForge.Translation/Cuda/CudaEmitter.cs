@@ -107,6 +107,9 @@ public sealed partial class CudaEmitter
             case ConvolutionOp convolution:
                 EmitConvolution(convolution);
                 break;
+            case ChannelNormOp channelNorm:
+                EmitChannelNorm(channelNorm);
+                break;
             case ScanOp scan:
                 EmitScan(scan);
                 break;

@@ -38,19 +38,43 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        if (eps is null || normalized is not [var length] || x.Shape.Rank == 0 || length != x.Shape.Last)
+        var rank = normalized?.Length ?? 0;
+        if (eps is null || normalized is null || rank == 0 || rank > x.Shape.Rank || !normalized.AsSpan().SequenceEqual(x.Shape.Extents.AsSpan()[^rank..]))
         {
-            return Unsupported(node, Invariant($"normalized_shape must be the last dimension only ({x.Shape.Last}) and eps a number"));
+            return Unsupported(node, Invariant($"normalized_shape must be trailing dimensions of the input {x.Shape} and eps a number"));
         }
 
-        var operation = new RowLayerNormOp(x with { Name = node.Name }, x.Name, weight?.Name, bias?.Name, eps.Value);
+        foreach (var vector in new[] { weight, bias }.OfType<IRValue>())
+        {
+            if (!vector.Shape.Extents.AsSpan().SequenceEqual(normalized))
+            {
+                _diagnostics.Error(node.Name, $"{node.Target}: %{vector.Name} has shape {vector.Shape}; the weight and bias have normalized_shape {Shape.Of(normalized)}.");
+                return false;
+            }
+        }
+
+        IRValue result;
+        if (rank == 1)
+        {
+            var operation = new RowLayerNormOp(x with { Name = node.Name }, x.Name, weight?.Name, bias?.Name, eps.Value);
+            result = Emit(node, operation, isNodeResult: !native);
+        }
+        else
+        {
+            // Several trailing dims are one long row: view x as [rows, length] and the weight and bias as [length].
+            var length = normalized.Aggregate(1L, (p, e) => p * e);
+            var rows = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_rows"), Shape.Of(x.Shape.ElementCount / length, length), x.DataType), x.Name), isNodeResult: false);
+            string? Flat(IRValue? vector) => vector is null ? null
+                : Emit(node, new ReshapeOp(new IRValue(FreshName(vector.Name + "_flat"), Shape.Of(length), vector.DataType), vector.Name), isNodeResult: false).Name;
+            var norm = Emit(node, new RowLayerNormOp(rows with { Name = FreshName(node.Name + "_norm") }, rows.Name, Flat(weight), Flat(bias), eps.Value), isNodeResult: false);
+            result = Emit(node, new ReshapeOp(x with { Name = node.Name }, norm.Name), isNodeResult: !native);
+        }
+
         if (!native)
         {
-            Emit(node, operation);
             return true;
         }
 
-        var result = Emit(node, operation, isNodeResult: false);
         CheckMeta(node, result, node.Results[0]);
         const string Reason = "the mean and rstd results of aten.native_layer_norm (used for training) are not supported yet";
         _tuples[node.Name] = [(result, null), (null, Reason), (null, Reason)];

@@ -113,4 +113,28 @@ internal sealed partial class AtenImporter
         Emit(node, new UnaryOp(new IRValue(node.Name, shape, x.DataType), UnaryOpKind.Identity, x.Name));
         return true;
     }
+
+    /// <summary>
+    /// <c>repeat(self, repeats)</c>: tiles the tensor. Viewed as <c>[1, s0, 1, s1, …]</c>, broadcast to <c>[r0, s0, r1, s1, …]</c>
+    /// (a copy), then viewed as <c>[r0·s0, r1·s1, …]</c>: element (i, j) reads <c>x[j]</c>, as torch's tiling does.
+    /// </summary>
+    private bool ImportRepeat(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "repeats", out var repeats)))
+        {
+            return false;
+        }
+
+        if (repeats is null || repeats.Length < x.Shape.Rank || repeats.Any(r => r < 0))
+        {
+            _diagnostics.Error(node.Name, $"{node.Target}: repeats [{string.Join(", ", repeats ?? [])}] must be non-negative, one per dim of {x.Shape} at least; torch refuses it too.");
+            return false;
+        }
+
+        var source = Enumerable.Repeat(1L, repeats.Length - x.Shape.Rank).Concat(x.Shape.Extents).ToArray();
+        var interleaved = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_tiles"), Shape.Of([.. source.SelectMany(e => new[] { 1L, e })]), x.DataType), x.Name), isNodeResult: false);
+        var tiled = Emit(node, new UnaryOp(new IRValue(FreshName(node.Name + "_tiled"), Shape.Of([.. source.SelectMany((e, i) => new[] { repeats[i], e })]), x.DataType), UnaryOpKind.Identity, interleaved.Name), isNodeResult: false);
+        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. source.Select((e, i) => e * repeats[i])]), x.DataType), tiled.Name));
+        return true;
+    }
 }

@@ -125,6 +125,10 @@ public static class IRVerifier
             case ConvolutionOp convolution:
                 CheckConvolution(convolution, operands, errors);
                 break;
+            case ChannelNormOp norm when operands[norm.Source].Shape is var source
+                && (source != result.Shape || source.Rank < 2 || norm.Operands.Skip(1).Any(v => operands[v].Shape != Shape.Of(source[1]))):
+                errors.Error(result.Name, $"{norm.Describe()} of {source} into {result.Shape}: expected rank 2 or more, the source's shape, and [C] weight and bias.");
+                break;
             case ScanOp scan when operands[scan.Source].Shape is var source && (scan.Axis < 0 || scan.Axis >= source.Rank || source != result.Shape):
                 errors.Error(result.Name, Invariant($"scans axis {scan.Axis} of {source} into {result.Shape}; expected an axis of the source and its shape."));
                 break;
