@@ -83,6 +83,9 @@ public sealed partial class CudaEmitter
                 break;
             case ConstantOp:
                 break;  // inlined into every reader by FuseElementwise; left only if nothing reads it
+            case FusedPointwiseOp { Result.DataType: not Core.DataType.Float32 } boolean:
+                _diagnostics.Error(boolean.Origins.FirstOrDefault(), $"{boolean.Result} is a bool tensor that must be stored (returned, or read by a non-elementwise op); the built-in translator keeps bools inside elementwise chains only yet.");
+                break;
             case FusedPointwiseOp fused:
                 EmitPointwise(fused);
                 break;

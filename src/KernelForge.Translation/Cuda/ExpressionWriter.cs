@@ -39,6 +39,7 @@ internal sealed class ExpressionWriter(Func<string, string> leafName)
         {
             UnaryExpression unary => Unary(unary.Kind, Value(unary.Operand)),
             BinaryExpression binary => Binary(binary.Kind, Value(binary.Left), binary.Right),
+            SelectExpression select => $"{Value(select.Condition)} != 0.0f ? {Value(select.IfTrue)} : {Value(select.IfFalse)}",
             _ => throw new ArgumentException($"Unknown expression {expression}.", nameof(expression)),
         };
         name = "t" + _statements.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -65,6 +66,9 @@ internal sealed class ExpressionWriter(Func<string, string> leafName)
         UnaryOpKind.GeluTanh =>  // ATen: kBeta = sqrt(2 / pi), kKappa = 0.044715
             $"0.5f * {a} * (1.0f + tanhf({CudaLiteral.Format(0.79788456080286535588f)} * ({a} + {CudaLiteral.Format(0.044715f)} * ({a} * {a} * {a}))))",
         UnaryOpKind.Silu => $"{a} / (1.0f + expf(-{a}))",
+        UnaryOpKind.Expm1 => $"expm1f({a})",
+        UnaryOpKind.Log1p => $"log1pf({a})",
+        UnaryOpKind.LogicalNot => $"{a} == 0.0f ? 1.0f : 0.0f",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -85,6 +89,14 @@ internal sealed class ExpressionWriter(Func<string, string> leafName)
             BinaryOpKind.Maximum => $"kf_maximum({a}, {b})",
             BinaryOpKind.Minimum => $"kf_minimum({a}, {b})",
             BinaryOpKind.Pow => $"powf({a}, {b})",
+            BinaryOpKind.Greater => $"{a} > {b} ? 1.0f : 0.0f",  // bools are 1 or 0 in registers; NaN compares false, as in torch
+            BinaryOpKind.Less => $"{a} < {b} ? 1.0f : 0.0f",
+            BinaryOpKind.GreaterEqual => $"{a} >= {b} ? 1.0f : 0.0f",
+            BinaryOpKind.LessEqual => $"{a} <= {b} ? 1.0f : 0.0f",
+            BinaryOpKind.Equal => $"{a} == {b} ? 1.0f : 0.0f",
+            BinaryOpKind.NotEqual => $"{a} != {b} ? 1.0f : 0.0f",
+            BinaryOpKind.LogicalAnd => $"({a} != 0.0f && {b} != 0.0f) ? 1.0f : 0.0f",
+            BinaryOpKind.LogicalOr => $"({a} != 0.0f || {b} != 0.0f) ? 1.0f : 0.0f",
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }

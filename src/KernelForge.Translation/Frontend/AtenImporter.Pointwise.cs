@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using KernelForge.Core;
 using KernelForge.Translation.IR;
 
 namespace KernelForge.Translation.Frontend;
@@ -20,6 +21,9 @@ internal sealed partial class AtenImporter
         ["aten.reciprocal.default"] = UnaryOpKind.Reciprocal,
         ["aten.erf.default"] = UnaryOpKind.Erf,
         ["aten.silu.default"] = UnaryOpKind.Silu,
+        ["aten.expm1.default"] = UnaryOpKind.Expm1,
+        ["aten.log1p.default"] = UnaryOpKind.Log1p,
+        ["aten.logical_not.default"] = UnaryOpKind.LogicalNot,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, BinaryOpKind> BinaryTargets = new Dictionary<string, BinaryOpKind>
@@ -38,6 +42,20 @@ internal sealed partial class AtenImporter
         ["aten.pow.Tensor_Scalar"] = BinaryOpKind.Pow,
         ["aten.pow.Tensor_Tensor"] = BinaryOpKind.Pow,
         ["aten.pow.Scalar"] = BinaryOpKind.Pow,
+        ["aten.gt.Tensor"] = BinaryOpKind.Greater,
+        ["aten.gt.Scalar"] = BinaryOpKind.Greater,
+        ["aten.lt.Tensor"] = BinaryOpKind.Less,
+        ["aten.lt.Scalar"] = BinaryOpKind.Less,
+        ["aten.ge.Tensor"] = BinaryOpKind.GreaterEqual,
+        ["aten.ge.Scalar"] = BinaryOpKind.GreaterEqual,
+        ["aten.le.Tensor"] = BinaryOpKind.LessEqual,
+        ["aten.le.Scalar"] = BinaryOpKind.LessEqual,
+        ["aten.eq.Tensor"] = BinaryOpKind.Equal,
+        ["aten.eq.Scalar"] = BinaryOpKind.Equal,
+        ["aten.ne.Tensor"] = BinaryOpKind.NotEqual,
+        ["aten.ne.Scalar"] = BinaryOpKind.NotEqual,
+        ["aten.logical_and.default"] = BinaryOpKind.LogicalAnd,
+        ["aten.logical_or.default"] = BinaryOpKind.LogicalOr,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private bool ImportUnary(ExportedNode node, UnaryOpKind kind)
@@ -47,7 +65,7 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        Emit(node, new UnaryOp(x with { Name = node.Name }, kind, x.Name));
+        Emit(node, new UnaryOp(x with { Name = node.Name, DataType = kind == UnaryOpKind.LogicalNot ? DataType.Bool : x.DataType }, kind, x.Name));
         return true;
     }
 
@@ -89,7 +107,7 @@ internal sealed partial class AtenImporter
             right = Emit(node, new BinaryOp(scaled, BinaryOpKind.Mul, right.Name, Constant(node, alpha!.Value).Name), isNodeResult: false);
         }
 
-        Emit(node, new BinaryOp(new IRValue(node.Name, shape, left.DataType), kind, left.Name, right.Name));
+        Emit(node, new BinaryOp(new IRValue(node.Name, shape, BinaryOp.IsPredicate(kind) ? DataType.Bool : left.DataType), kind, left.Name, right.Name));
         return true;
     }
 

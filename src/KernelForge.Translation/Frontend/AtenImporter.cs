@@ -92,6 +92,11 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         _ when UnaryTargets.TryGetValue(node.Target, out var kind) => ImportUnary(node, kind),
         _ when BinaryTargets.TryGetValue(node.Target, out var kind) => ImportBinary(node, kind),
         "aten.gelu.default" => ImportGelu(node),
+        "aten.where.self" or "aten.where.ScalarSelf" or "aten.where.ScalarOther" or "aten.where.Scalar" => ImportWhere(node),
+        "aten.masked_fill.Scalar" or "aten.masked_fill.Tensor" => ImportMaskedFill(node),
+        "aten.scalar_tensor.default" => ImportScalarTensor(node),
+        "aten.elu.default" or "aten.selu.default" or "aten.leaky_relu.default" or "aten.softplus.default" or "aten.hardsigmoid.default"
+            or "aten.hardswish.default" or "aten.mish.default" or "aten.threshold.default" => ImportBranchActivation(node),
         "aten.clamp.default" or "aten.clamp_min.default" or "aten.clamp_max.default" or "aten.hardtanh.default" => ImportClamp(node),
         "aten.sum.dim_IntList" or "aten.sum.default" => ImportReduction(node, ReductionKind.Sum),
         "aten.mean.dim" or "aten.mean.default" => ImportReduction(node, ReductionKind.Mean),

@@ -8,4 +8,7 @@ public sealed record BinaryOp(IRValue Result, BinaryOpKind Kind, string Left, st
     public override Operation RenameOperands(Func<string, string> rename) => this with { Left = rename(Left), Right = rename(Right) };
 
     public override string Describe() => $"{IRPrinter.Name(Kind)}(%{Left}, %{Right})";
+
+    /// <summary>True for the kinds whose result is bool: comparisons (of float32 operands) and logical and/or.</summary>
+    public static bool IsPredicate(BinaryOpKind kind) => kind >= BinaryOpKind.Greater;
 }

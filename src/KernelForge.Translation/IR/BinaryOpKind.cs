@@ -14,4 +14,14 @@ public enum BinaryOpKind
     /// <summary>Smaller of the two, NaN if either is NaN (torch.minimum).</summary>
     Minimum,
     Pow,
+
+    /// <summary>Comparisons and logical connectives: bool results (held as 1 or 0 in registers), see <see cref="BinaryOp.IsPredicate"/>.</summary>
+    Greater,
+    Less,
+    GreaterEqual,
+    LessEqual,
+    Equal,
+    NotEqual,
+    LogicalAnd,
+    LogicalOr,
 }

@@ -78,6 +78,36 @@ public static class IRVerifier
                 errors.Error(result.Name, $"is an index reduction ({IRPrinter.Name(index.Kind)}): it reads float32 and is int64, not {operands[index.Source].DataType.ToProtocolName()} to {result.DataType.ToProtocolName()}.");
             }
         }
+        else if (operation is BinaryOp { Kind: var kind } && BinaryOp.IsPredicate(kind) || operation is UnaryOp { Kind: UnaryOpKind.LogicalNot })
+        {
+            // Comparisons read numbers, logical connectives numbers or bools; all make bool.
+            var comparison = operation is BinaryOp binary && binary.Kind < BinaryOpKind.LogicalAnd;
+            foreach (var operand in operands.Values.Where(o => o.DataType != DataType.Float32 && (comparison || o.DataType != DataType.Bool)))
+            {
+                errors.Error(result.Name, $"compares or combines %{operand.Name} of {operand.DataType.ToProtocolName()}; expected float32{(comparison ? "" : " or bool")}.");
+            }
+
+            if (result.DataType != DataType.Bool)
+            {
+                errors.Error(result.Name, $"is a comparison or logical op, so bool, not {result.DataType.ToProtocolName()}.");
+            }
+        }
+        else if (operation is SelectOp select)
+        {
+            if (operands[select.Condition].DataType != DataType.Bool || operands[select.IfTrue].DataType != DataType.Float32
+                || operands[select.IfFalse].DataType != DataType.Float32 || result.DataType != DataType.Float32)
+            {
+                errors.Error(result.Name, "selects with a bool condition between float32 values into float32; got other types.");
+            }
+        }
+        else if (operation is FusedPointwiseOp)
+        {
+            // Its bool subexpressions were checked as single ops before fusion; the result is float32 or bool.
+            if (result.DataType is not (DataType.Float32 or DataType.Bool))
+            {
+                errors.Error(result.Name, $"is a fused elementwise chain of {result.DataType.ToProtocolName()}; expected float32 or bool.");
+            }
+        }
         else
         {
             foreach (var operand in operands.Values.Where(o => o.DataType != result.DataType))
@@ -85,15 +115,16 @@ public static class IRVerifier
                 errors.Error(result.Name, $"is {result.DataType.ToProtocolName()} but reads %{operand.Name} of {operand.DataType.ToProtocolName()}.");
             }
 
-            if (operation is not ReshapeOp && result.DataType != DataType.Float32)
+            var boolCopy = operation is UnaryOp { Kind: UnaryOpKind.Identity } && result.DataType == DataType.Bool;
+            if (operation is not ReshapeOp && !boolCopy && result.DataType != DataType.Float32)
             {
-                errors.Error(result.Name, $"computes {result.DataType.ToProtocolName()}; only reshapes (and argmax/argmin, which make int64) carry other types than float32.");
+                errors.Error(result.Name, $"computes {result.DataType.ToProtocolName()}; only reshapes (and argmax/argmin, which make int64, and comparisons, which make bool) carry other types than float32.");
             }
         }
 
         switch (operation)
         {
-            case UnaryOp or BinaryOp or FusedPointwiseOp:
+            case UnaryOp or BinaryOp or FusedPointwiseOp or SelectOp:
                 foreach (var operand in operands.Values.Where(o => !Broadcasting.BroadcastsTo(o.Shape, result.Shape)))
                 {
                     errors.Error(result.Name, $"has shape {result.Shape}, to which operand %{operand.Name} of shape {operand.Shape} does not broadcast.");

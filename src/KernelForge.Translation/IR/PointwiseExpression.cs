@@ -28,6 +28,11 @@ public abstract record PointwiseExpression
                     Visit(binary.Left);
                     Visit(binary.Right);
                     break;
+                case SelectExpression select:
+                    Visit(select.Condition);
+                    Visit(select.IfTrue);
+                    Visit(select.IfFalse);
+                    break;
             }
         }
     }

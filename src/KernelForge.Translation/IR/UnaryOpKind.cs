@@ -23,4 +23,9 @@ public enum UnaryOpKind
     /// <summary>GELU with the tanh approximation (<c>approximate='tanh'</c>).</summary>
     GeluTanh,
     Silu,
+    Expm1,
+    Log1p,
+
+    /// <summary>Bool result: true where the operand is zero (or false).</summary>
+    LogicalNot,
 }

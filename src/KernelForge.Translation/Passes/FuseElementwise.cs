@@ -4,8 +4,9 @@ namespace KernelForge.Translation.Passes;
 
 /// <summary>Merges chains of elementwise operations into <see cref="FusedPointwiseOp"/>s, so intermediates stay in registers.</summary>
 /// <remarks>
-/// An elementwise result is inlined into its consumer when exactly one operation reads it, that operation is elementwise,
-/// and it is not an output; constants are always inlined as literals. Every other elementwise result is materialized
+/// An elementwise result is inlined into its consumers when every operation reading it is elementwise, it is not an
+/// output, and either one operation reads it or its expression is small (recomputing beats a round trip through memory);
+/// constants are always inlined as literals. Every other elementwise result is materialized
 /// by a fused operation of its own. Broadcasting composes (right-aligned), so an inlined producer of a smaller shape is
 /// recomputed per element of its consumer: cheap next to the memory traffic it saves.
 /// </remarks>
@@ -55,7 +56,12 @@ public sealed class FuseElementwise : IGraphPass
 
             var result = operation.Result.Name;
             var readers = consumers.GetValueOrDefault(result) ?? [];
-            var inline = operation is ConstantOp || (readers is [var single] && IsElementwise(single) && !outputs.Contains(result));
+            // A small expression read by several elementwise ops is recomputed in each rather than stored: a few flops per
+            // element cost less than writing and reading it back (within one kernel the emitter computes it once). Bools
+            // (comparisons) are always inlined: bool tensors are never materialized.
+            var elementwiseReaders = readers.Count > 0 && readers.All(IsElementwise) && !outputs.Contains(result);
+            var inline = operation is ConstantOp
+                || (elementwiseReaders && (readers.Count == 1 || Size(expression) <= RecomputeLimit || operation.Result.DataType == Core.DataType.Bool));
             if (inline)
             {
                 expressions[result] = (expression, origins);
@@ -71,13 +77,25 @@ public sealed class FuseElementwise : IGraphPass
         return graph with { Operations = [.. operations] };
     }
 
-    private static bool IsElementwise(Operation operation) => operation is UnaryOp or BinaryOp or ConstantOp or FusedPointwiseOp;
+    /// <summary>Expressions up to this many nodes are recomputed by each of several readers (bounds the growth of inlined trees).</summary>
+    private const int RecomputeLimit = 8;
+
+    private static int Size(PointwiseExpression expression) => expression switch
+    {
+        UnaryExpression unary => 1 + Size(unary.Operand),
+        BinaryExpression binary => 1 + Size(binary.Left) + Size(binary.Right),
+        SelectExpression select => 1 + Size(select.Condition) + Size(select.IfTrue) + Size(select.IfFalse),
+        _ => 1,
+    };
+
+    private static bool IsElementwise(Operation operation) => operation is UnaryOp or BinaryOp or ConstantOp or FusedPointwiseOp or SelectOp;
 
     private static PointwiseExpression Build(Operation operation, Func<string, PointwiseExpression> operand) => operation switch
     {
         UnaryOp unary => new UnaryExpression(unary.Kind, operand(unary.Operand)),
         BinaryOp binary => new BinaryExpression(binary.Kind, operand(binary.Left), operand(binary.Right)),
         ConstantOp constant => new ConstantExpression(constant.Value),
+        SelectOp select => new SelectExpression(operand(select.Condition), operand(select.IfTrue), operand(select.IfFalse)),
         FusedPointwiseOp fused => Substitute(fused.Expression, operand),
         _ => throw new ArgumentException($"{operation.GetType().Name} is not elementwise.", nameof(operation)),
     };
@@ -87,6 +105,7 @@ public sealed class FuseElementwise : IGraphPass
         LoadExpression load => operand(load.Value),
         UnaryExpression unary => unary with { Operand = Substitute(unary.Operand, operand) },
         BinaryExpression binary => binary with { Left = Substitute(binary.Left, operand), Right = Substitute(binary.Right, operand) },
+        SelectExpression select => new SelectExpression(Substitute(select.Condition, operand), Substitute(select.IfTrue, operand), Substitute(select.IfFalse, operand)),
         _ => expression,
     };
 }

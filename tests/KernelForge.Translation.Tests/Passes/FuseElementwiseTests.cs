@@ -28,7 +28,7 @@ public sealed class FuseElementwiseTests
     }
 
     [Fact]
-    public void Run_IntermediateReadByTwoOps_MaterializedOnce()
+    public void Run_SmallIntermediateReadByTwoOps_RecomputedInEach()
     {
         var graph = new FuseElementwise().Run(TestFiles.ReadNodes(
             """
@@ -37,9 +37,26 @@ public sealed class FuseElementwiseTests
             {"name": "b", "target": "aten.mul.Tensor", "args": [{"node": "e"}, {"node": "w"}], "kwargs": {}, "shape": [4, 8], "dtype": "float32"}
             """, "a", "b"));
 
-        Assert.Equal(["e", "a", "b"], graph.Operations.Select(o => o.Result.Name));
-        Assert.All(graph.Operations, o => Assert.IsType<FusedPointwiseOp>(o));
-        Assert.Equal("add(%e, 1)", ((FusedPointwiseOp)graph.Operations[1]).Expression.ToString());
+        Assert.Equal(["a", "b"], graph.Operations.Select(o => o.Result.Name));
+        Assert.Equal("add(exp(%x), 1)", ((FusedPointwiseOp)graph.Operations[0]).Expression.ToString());
+        Assert.Equal("mul(exp(%x), %w)", ((FusedPointwiseOp)graph.Operations[1]).Expression.ToString());
+    }
+
+    [Fact]
+    public void Run_LargeIntermediateReadByTwoOps_MaterializedOnce()
+    {
+        // e = tanh(exp(sin...)): a chain of nine unary ops is past the recompute limit.
+        var chain = string.Join(",\n", Enumerable.Range(0, 9).Select(i =>
+            $$"""{"name": "c{{i}}", "target": "aten.exp.default", "args": [{"node": "{{(i == 0 ? "x" : $"c{i - 1}")}}"}], "kwargs": {}, "shape": [4, 8], "dtype": "float32"}"""));
+        var graph = new FuseElementwise().Run(TestFiles.ReadNodes(
+            chain + """
+            ,
+            {"name": "a", "target": "aten.add.Tensor", "args": [{"node": "c8"}, 1.0], "kwargs": {}, "shape": [4, 8], "dtype": "float32"},
+            {"name": "b", "target": "aten.mul.Tensor", "args": [{"node": "c8"}, {"node": "w"}], "kwargs": {}, "shape": [4, 8], "dtype": "float32"}
+            """, "a", "b"));
+
+        Assert.Equal(["c8", "a", "b"], graph.Operations.Select(o => o.Result.Name));
+        Assert.Equal("add(%c8, 1)", ((FusedPointwiseOp)graph.Operations[1]).Expression.ToString());
     }
 
     [Fact]
