@@ -110,6 +110,9 @@ public sealed partial class CudaEmitter
             case ConvolutionOp convolution:
                 EmitConvolution(convolution);
                 break;
+            case AxisSoftmaxOp axisSoftmax:
+                EmitAxisSoftmax(axisSoftmax);
+                break;
             case ChannelNormOp channelNorm:
                 EmitChannelNorm(channelNorm);
                 break;

@@ -18,12 +18,26 @@ internal sealed partial class AtenImporter
             return ok && dims is not [_] && Unsupported(node, "dim must be one integer");
         }
 
-        if (halfToFloat || x.Shape.Rank == 0 || axis != x.Shape.Rank - 1)
+        if (halfToFloat || x.Shape.Rank == 0)
         {
-            return Unsupported(node, halfToFloat ? "half_to_float=True" : Invariant($"softmax over dim {dim} of a rank-{x.Shape.Rank} tensor (only the last dim is)"));
+            return Unsupported(node, halfToFloat ? "half_to_float=True" : "softmax of a 0-d tensor");
         }
 
-        Emit(node, new RowSoftmaxOp(x with { Name = node.Name }, x.Name, isLog));
+        if (x.Shape.Stride(axis) != 1)
+        {
+            Emit(node, new AxisSoftmaxOp(x with { Name = node.Name }, x.Name, axis, isLog));
+        }
+        else if (axis == x.Shape.Rank - 1)
+        {
+            Emit(node, new RowSoftmaxOp(x with { Name = node.Name }, x.Name, isLog));
+        }
+        else
+        {
+            // An inner axis followed only by extents of 1 is the last axis in memory: rows of it, viewed back.
+            var rows = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_rows"), Shape.Of(x.Shape.ElementCount / x.Shape[axis], x.Shape[axis]), x.DataType), x.Name), isNodeResult: false);
+            var softmax = Emit(node, new RowSoftmaxOp(rows with { Name = FreshName(node.Name + "_row") }, rows.Name, isLog), isNodeResult: false);
+            Emit(node, new ReshapeOp(x with { Name = node.Name }, softmax.Name));
+        }
         return true;
     }
 

@@ -156,6 +156,9 @@ public static class IRVerifier
             case ConvolutionOp convolution:
                 CheckConvolution(convolution, operands, errors);
                 break;
+            case AxisSoftmaxOp softmax when operands[softmax.Source].Shape is var source && (softmax.Axis < 0 || softmax.Axis >= source.Rank || source != result.Shape):
+                errors.Error(result.Name, Invariant($"{softmax.Describe()} of {source} into {result.Shape}: expected an axis of the source and its shape."));
+                break;
             case ChannelNormOp norm when operands[norm.Source].Shape is var source
                 && (source != result.Shape || source.Rank < 2 || norm.Operands.Skip(1).Any(v => operands[v].Shape != Shape.Of(source[1]))):
                 errors.Error(result.Name, $"{norm.Describe()} of {source} into {result.Shape}: expected rank 2 or more, the source's shape, and [C] weight and bias.");

@@ -99,11 +99,25 @@ public sealed class GraphReaderTests
     }
 
     [Fact]
-    public void Read_SoftmaxOverFirstDim_Unsupported()
+    public void Read_SoftmaxOverFirstDim_AxisSoftmax()
     {
         var result = GraphReader.Read(Graph("""{"name": "s", "target": "aten._softmax.default", "args": [{"node": "x"}, 0, false], "kwargs": {}, "shape": [4, 8], "dtype": "float32"}""", "s"));
 
-        Assert.Contains("only the last dim", Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
+        var softmax = Assert.IsType<AxisSoftmaxOp>(Assert.Single(result.Graph!.Operations));
+        Assert.Equal((0, false), (softmax.Axis, softmax.IsLog));
+    }
+
+    [Fact]
+    public void Read_LogSoftmaxOverAxisFollowedByOnes_RowSoftmaxOfAView()
+    {
+        var result = GraphReader.Read("""
+            {"schema_version": 1, "inputs": [{"name": "x", "shape": [4, 8, 1], "dtype": "float32", "role": "input"}],
+             "nodes": [{"name": "s", "target": "aten._log_softmax.default", "args": [{"node": "x"}, 1, false], "kwargs": {}, "shape": [4, 8, 1], "dtype": "float32"}], "outputs": ["s"]}
+            """);
+
+        var softmax = Assert.Single(result.Graph!.Operations.OfType<RowSoftmaxOp>());
+        Assert.Equal(Shape.Of(4, 8), softmax.Result.Shape);
+        Assert.True(softmax.IsLog);
     }
 
     [Fact]
