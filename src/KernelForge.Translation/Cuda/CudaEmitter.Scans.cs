@@ -3,7 +3,7 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Cuda;
 
-/// <summary>Inclusive scans (cumsum, cumprod, forward or reverse) and flips.</summary>
+/// <summary>Inclusive scans (cumsum, cumprod, forward or reverse).</summary>
 /// <remarks>
 /// A scan of the last axis gives each row a block: the row goes through in chunks of block x items elements; each thread
 /// scans its items in registers, a warp-shuffle scan combines thread totals, shared memory combines warp totals, and a
@@ -138,42 +138,5 @@ public sealed partial class CudaEmitter
         AddLaunch(name, operation.Source, operation.Result.Name);
         var strategy = Invariant($"one thread per column ({columns} columns of {length}{(operation.Reverse ? ", scanned from the end" : "")}), walking the axis in order with coalesced reads across neighbouring columns");
         AddKernel(name, KernelKind.Scan, schedule, operation, strategy);
-    }
-
-    private void EmitFlip(FlipOp operation)
-    {
-        var schedule = ScheduleOf(KernelKind.Pointwise);
-        var threads = schedule.BlockSize;
-        var shape = operation.Result.Shape;
-        var count = shape.ElementCount;
-        var blocks = Math.Min((count + threads - 1) / threads, MaxGridBlocks);
-        var name = NextKernelName("flip");
-        var w = _kernels;
-        w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
-        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, float* __restrict__ y)");
-        w.Line($"const int64_t stride = (int64_t)gridDim.x * {threads};");
-        w.Open($"for (int64_t o = (int64_t)blockIdx.x * {threads} + threadIdx.x; o < {count}; o += stride)");
-        w.Line("int64_t rest = o, source = 0;");
-        for (var axis = shape.Rank - 1; axis >= 0; axis--)
-        {
-            var coordinate = Invariant($"rest % {shape[axis]}");
-            var flipped = operation.Axes.Contains(axis) ? Invariant($"({shape[axis] - 1} - {coordinate})") : coordinate;
-            w.Line(Invariant($"source += {flipped} * {shape.Stride(axis)};"));
-            if (axis > 0)
-            {
-                w.Line(Invariant($"rest /= {shape[axis]};"));
-            }
-        }
-
-        w.Line("y[o] = __ldg(x + source);");
-        w.Close();
-        w.Close();
-        w.Line();
-        w.Open($"void launch_{name}(const float* x, float* y, cudaStream_t stream)");
-        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>(x, y);");
-        w.Close();
-        w.Line();
-        AddLaunch(name, operation.Source, operation.Result.Name);
-        AddKernel(name, KernelKind.Pointwise, schedule, operation, Invariant($"one thread per output ({count}), reading the mirrored element (coalesced writes)"));
     }
 }

@@ -123,7 +123,19 @@ public sealed partial class CudaEmitter
                 EmitFlip(flip);
                 break;
             case TransposeOp transpose:
-                _diagnostics.Error(transpose.Origins.FirstOrDefault(), $"{transpose.Describe()}: a transpose (aten.t, aten.transpose, aten.permute) is supported by the built-in translator only as an operand of mm, bmm, addmm or matmul yet; this one is read by something else.");
+                EmitPermute(transpose, transpose.Source, [.. Enumerable.Range(0, transpose.Result.Shape.Rank - 2), transpose.Result.Shape.Rank - 1, transpose.Result.Shape.Rank - 2]);
+                break;
+            case PermuteOp permute:
+                EmitPermute(permute, permute.Source, permute.Order);
+                break;
+            case SliceOp slice:
+                EmitSlice(slice);
+                break;
+            case PadOp pad:
+                EmitPad(pad);
+                break;
+            case ConcatOp concat:
+                EmitConcat(concat);
                 break;
             default:
                 _diagnostics.Error(operation.Origins.FirstOrDefault(), $"{operation.Describe()} has no CUDA lowering; run PassPipeline.Default (FuseElementwise) before emitting.");

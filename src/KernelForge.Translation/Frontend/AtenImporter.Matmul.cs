@@ -4,7 +4,7 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Frontend;
 
-/// <summary>Matrix products (mm, bmm, addmm, matmul) and the transposes that feed them (t, transpose, permute of the last two dims).</summary>
+/// <summary>Matrix products (mm, bmm, addmm, matmul), transposes (folded into matmuls that read them) and general permutes.</summary>
 internal sealed partial class AtenImporter
 {
     private bool ImportMatmul(ExportedNode node)
@@ -172,7 +172,8 @@ internal sealed partial class AtenImporter
         var swapsLastTwo = order[^1] == rank - 2 && order[^2] == rank - 1 && order[..^2].Select((axis, i) => axis == i).All(same => same);
         if (!swapsLastTwo)
         {
-            return Unsupported(node, $"permuting dims as [{string.Join(", ", order)}] (only swapping the last two, as a matmul operand, is)");
+            Emit(node, new PermuteOp(new IRValue(node.Name, PermuteOp.Permuted(x.Shape, order), x.DataType), x.Name, [.. order]));
+            return true;
         }
 
         Emit(node, new TransposeOp(new IRValue(node.Name, MatmulOp.Logical(x.Shape, transposed: true), x.DataType), x.Name));

@@ -156,6 +156,26 @@ public static class IRVerifier
             case ConvolutionOp convolution:
                 CheckConvolution(convolution, operands, errors);
                 break;
+            case PermuteOp permute when operands[permute.Source].Shape is var source
+                && (permute.Order.Length != source.Rank || permute.Order.Order().Select((a, i) => a != i).Any(x => x) || PermuteOp.Permuted(source, permute.Order) != result.Shape):
+                errors.Error(result.Name, $"{permute.Describe()} of {source} into {result.Shape}: expected a permutation of the source's axes and the permuted shape.");
+                break;
+            case SliceOp slice when operands[slice.Source].Shape is var source
+                && (slice.Axis < 0 || slice.Axis >= source.Rank || slice.Start < 0 || slice.Step < 1 || result.Shape.Rank != source.Rank
+                    || Enumerable.Range(0, source.Rank).Any(d => d != slice.Axis && source[d] != result.Shape[d])
+                    || (result.Shape[slice.Axis] > 0 && slice.Start + (result.Shape[slice.Axis] - 1) * slice.Step >= source[slice.Axis])):
+                errors.Error(result.Name, $"{slice.Describe()} of {source} into {result.Shape}: expected the source's shape but along the axis, and every index read inside the source.");
+                break;
+            case PadOp pad when operands[pad.Source].Shape is var source
+                && (pad.Before.Length != source.Rank || result.Shape.Rank != source.Rank
+                    || Enumerable.Range(0, source.Rank).Any(d => pad.Before[d] < 0 || result.Shape[d] < source[d] + pad.Before[d])):
+                errors.Error(result.Name, $"{pad.Describe()} of {source} into {result.Shape}: expected one non-negative pad per axis and room for the source.");
+                break;
+            case ConcatOp concat when concat.Sources.Select(s => operands[s].Shape).ToList() is var shapes
+                && (concat.Axis < 0 || concat.Axis >= result.Shape.Rank || shapes.Any(s => s.Rank != result.Shape.Rank
+                    || Enumerable.Range(0, s.Rank).Any(d => d != concat.Axis && s[d] != result.Shape[d])) || shapes.Sum(s => s[concat.Axis]) != result.Shape[concat.Axis]):
+                errors.Error(result.Name, $"{concat.Describe()} into {result.Shape}: expected equal extents but along the axis, where they add up.");
+                break;
             case AxisSoftmaxOp softmax when operands[softmax.Source].Shape is var source && (softmax.Axis < 0 || softmax.Axis >= source.Rank || source != result.Shape):
                 errors.Error(result.Name, Invariant($"{softmax.Describe()} of {source} into {result.Shape}: expected an axis of the source and its shape."));
                 break;

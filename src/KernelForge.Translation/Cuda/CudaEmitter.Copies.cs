@@ -1,0 +1,158 @@
+using System.Globalization;
+using KernelForge.Translation.IR;
+using static System.FormattableString;
+
+namespace KernelForge.Translation.Cuda;
+
+/// <summary>Data movement: flip, permute, transpose (when no matmul folds it), slice, cat and constant pad, each a copy kernel.</summary>
+/// <remarks>
+/// One thread per output element, grid-stride: the output index is split into coordinates <c>c0…</c> (outermost first), and
+/// each op says where that element comes from. Writes are coalesced; reads are too except across permuted axes (a tiled
+/// transpose through shared memory is a later schedule).
+/// </remarks>
+public sealed partial class CudaEmitter
+{
+    private void EmitFlip(FlipOp operation)
+    {
+        var source = _values[operation.Source].Shape;
+        EmitCopy(operation, "flip", [operation.Source], "reading the mirrored element", w =>
+            w.Line($"y[o] = __ldg(x0 + {SourceOffset(source, d => operation.Axes.Contains(d) ? Invariant($"({source[d] - 1} - c{d})") : Invariant($"c{d}"))});"));
+    }
+
+    private void EmitPermute(Operation operation, string source, IReadOnlyList<int> order)
+    {
+        var shape = _values[source].Shape;
+        var position = new int[order.Count];
+        for (var i = 0; i < order.Count; i++)
+        {
+            position[order[i]] = i;
+        }
+
+        // Source axis d holds output coordinate c[position[d]].
+        EmitCopy(operation, "permute", [source], Invariant($"reading the element at the permuted coordinates ([{string.Join(", ", order)}])"), w =>
+            w.Line($"y[o] = __ldg(x0 + {SourceOffset(shape, d => Invariant($"c{position[d]}"))});"));
+    }
+
+    private void EmitSlice(SliceOp operation)
+    {
+        var source = _values[operation.Source].Shape;
+        EmitCopy(operation, "slice", [operation.Source], Invariant($"reading index {operation.Start} + {operation.Step}·i along axis {operation.Axis}"), w =>
+            w.Line($"y[o] = __ldg(x0 + {SourceOffset(source, d => d != operation.Axis ? Invariant($"c{d}") : Invariant($"({operation.Start} + c{d} * {operation.Step})"))});"));
+    }
+
+    private void EmitPad(PadOp operation)
+    {
+        var source = _values[operation.Source].Shape;
+        var padded = Enumerable.Range(0, source.Rank).Where(d => operation.Before[d] != 0 || source[d] != operation.Result.Shape[d]).ToList();
+        EmitCopy(operation, "pad", [operation.Source], Invariant($"{CudaLiteral.Format((float)operation.Value)} outside the source, else the source element"), w =>
+        {
+            foreach (var d in padded)
+            {
+                w.Line(Invariant($"const int64_t s{d} = c{d} - {operation.Before[d]};"));
+            }
+
+            var inside = padded.Count == 0 ? "true" : string.Join(" && ", padded.Select(d => Invariant($"(uint64_t)s{d} < {source[d]}ull")));
+            w.Line($"y[o] = {inside} ? __ldg(x0 + {SourceOffset(source, d => padded.Contains(d) ? Invariant($"s{d}") : Invariant($"c{d}"))}) : {CudaLiteral.Format((float)operation.Value)};");
+        });
+    }
+
+    private void EmitConcat(ConcatOp operation)
+    {
+        var axis = operation.Axis;
+        var shapes = operation.Sources.Select(s => _values[s].Shape).ToList();
+        EmitCopy(operation, "cat", operation.Sources, Invariant($"{operation.Sources.Length} sources along axis {axis}"), w =>
+        {
+            var start = 0L;
+            for (var k = 0; k < shapes.Count; k++)
+            {
+                var shape = shapes[k];
+                var end = start + shape[axis];
+                var offset = SourceOffset(shape, d => d != axis || start == 0 ? Invariant($"c{d}") : Invariant($"(c{d} - {start})"));
+                var read = $"y[o] = __ldg(x{k.ToString(CultureInfo.InvariantCulture)} + {offset});";
+                if (k == shapes.Count - 1)
+                {
+                    w.Line(shapes.Count == 1 ? read : $"else {read}");
+                }
+                else
+                {
+                    w.Line(Invariant($"{(k == 0 ? "" : "else ")}if (c{axis} < {end}) {read}"));
+                }
+
+                start = end;
+            }
+        });
+    }
+
+    /// <summary>
+    /// One copy kernel: reads <paramref name="sources"/> (as <c>x0</c>, <c>x1</c>…), writes the operation's result <c>y</c>;
+    /// <paramref name="body"/> writes <c>y[o]</c> from the output coordinates <c>c0…</c>.
+    /// </summary>
+    private void EmitCopy(Operation operation, string what, IReadOnlyList<string> sources, string strategy, Action<CudaWriter> body)
+    {
+        var schedule = ScheduleOf(KernelKind.Pointwise);
+        var threads = schedule.BlockSize;
+        var shape = operation.Result.Shape;
+        var count = shape.ElementCount;
+        if (count == 0)
+        {
+            _diagnostics.Error(operation.Origins.FirstOrDefault(), $"{operation.Describe()} is empty; empty results are not supported by the built-in translator yet.");
+            return;
+        }
+
+        var blocks = Math.Min((count + threads - 1) / threads, MaxGridBlocks);
+        var name = NextKernelName(what);
+        var inputs = string.Join(", ", sources.Select((_, k) => Invariant($"const float* __restrict__ x{k}")));
+        var w = _kernels;
+        w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
+        w.Open($"__global__ void __launch_bounds__({threads}) {name}({inputs}, float* __restrict__ y)");
+        w.Line($"const int64_t stride = (int64_t)gridDim.x * {threads};");
+        w.Open($"for (int64_t o = (int64_t)blockIdx.x * {threads} + threadIdx.x; o < {count}; o += stride)");
+        if (shape.Rank > 0)
+        {
+            w.Line("int64_t rest = o;");
+            for (var d = shape.Rank - 1; d > 0; d--)
+            {
+                w.Line(Invariant($"const int64_t c{d} = rest % {shape[d]};"));
+                w.Line(Invariant($"rest /= {shape[d]};"));
+            }
+
+            w.Line("const int64_t c0 = rest;");
+        }
+
+        body(w);
+        w.Close();
+        w.Close();
+        w.Line();
+        var parameters = string.Join(", ", sources.Select((_, k) => Invariant($"const float* x{k}")));
+        var arguments = string.Join(", ", sources.Select((_, k) => Invariant($"x{k}")));
+        w.Open($"void launch_{name}({parameters}, float* y, cudaStream_t stream)");
+        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>({arguments}, y);");
+        w.Close();
+        w.Line();
+        AddLaunch(name, [.. sources, operation.Result.Name]);
+        AddKernel(name, KernelKind.Pointwise, schedule, operation, Invariant($"copy, one thread per output ({count}), {strategy}"));
+    }
+
+    /// <summary>The element offset in a contiguous tensor of <paramref name="shape"/> whose coordinate on axis d is <c>coordinate(d)</c>.</summary>
+    private static string SourceOffset(Shape shape, Func<int, string> coordinate)
+    {
+        if (shape.Rank == 0)
+        {
+            return "0";
+        }
+
+        var terms = new List<string>();
+        for (var d = 0; d < shape.Rank; d++)
+        {
+            if (shape[d] == 1)
+            {
+                continue;  // its coordinate is 0
+            }
+
+            var stride = shape.Stride(d);
+            terms.Add(stride == 1 ? coordinate(d) : Invariant($"{coordinate(d)} * {stride}"));
+        }
+
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+    }
+}

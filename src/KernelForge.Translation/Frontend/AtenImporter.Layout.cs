@@ -1,0 +1,202 @@
+using KernelForge.Core;
+using KernelForge.Translation.IR;
+using static System.FormattableString;
+
+namespace KernelForge.Translation.Frontend;
+
+/// <summary>slice, select, cat, constant_pad_nd, and the constant-filled tensors (full, zeros_like…) that cat and where read.</summary>
+/// <remarks>
+/// From native_functions.yaml: <c>slice.Tensor(self, dim=0, start=None, end=None, step=1)</c>, <c>select.int(self, dim, index)</c>,
+/// <c>cat(tensors, dim=0)</c>, <c>constant_pad_nd(self, pad, value=0)</c> (pad pairs from the last dim backwards),
+/// <c>full(size, fill_value, *, dtype…)</c>, <c>full_like(self, fill_value, *, dtype…)</c>.
+/// </remarks>
+internal sealed partial class AtenImporter
+{
+    private bool ImportSlice(ExportedNode node)
+    {
+        var ok = TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "dim", out var dims) & TryIntList(node, 2, "start", out var starts)
+            & TryIntList(node, 3, "end", out var ends) & TryIntList(node, 4, "step", out var steps);
+        if (!ok)
+        {
+            return false;
+        }
+
+        if (x.Shape.Rank == 0 || dims is { Length: > 1 } || starts is { Length: > 1 } || ends is { Length: > 1 } || steps is { Length: > 1 })
+        {
+            return Unsupported(node, "slicing a 0-d tensor, or list arguments");
+        }
+
+        if (!TryAxis(node, dims is [var d] ? d : 0, x.Shape.Rank, out var axis))
+        {
+            return false;
+        }
+
+        var extent = x.Shape[axis];
+        var step = steps is [var s] ? s : 1;
+        if (step < 1)
+        {
+            _diagnostics.Error(node.Name, Invariant($"{node.Target}: step {step} must be positive; torch refuses it too."));
+            return false;
+        }
+
+        // Python's rules: negative counts from the end, then clamp into [0, extent].
+        long Normalize(long? value, long fallback) => value is not { } v ? fallback : Math.Clamp(v < 0 ? v + extent : v, 0, extent);
+        var start = Normalize(starts is [var b] ? b : null, 0);
+        var end = Math.Max(start, Normalize(ends is [var e] ? e : null, extent));
+        var length = (end - start + step - 1) / step;
+        if (length == 0)
+        {
+            return Unsupported(node, "an empty slice");
+        }
+
+        var shape = Shape.Of([.. x.Shape.Extents.SetItem(axis, length)]);
+        Emit(node, start == 0 && step == 1 && length == extent
+            ? new ReshapeOp(x with { Name = node.Name }, x.Name)
+            : new SliceOp(new IRValue(node.Name, shape, x.DataType), x.Name, axis, start, step));
+        return true;
+    }
+
+    private bool ImportSelect(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "dim", out var dims) & TryIntList(node, 2, "index", out var indices)))
+        {
+            return false;
+        }
+
+        if (dims is not [var dim] || indices is not [var index] || x.Shape.Rank == 0)
+        {
+            return Unsupported(node, "dim and index must be integers, of a tensor with dims");
+        }
+
+        if (!TryAxis(node, dim, x.Shape.Rank, out var axis))
+        {
+            return false;
+        }
+
+        var at = index < 0 ? index + x.Shape[axis] : index;
+        if (at < 0 || at >= x.Shape[axis])
+        {
+            _diagnostics.Error(node.Name, Invariant($"{node.Target}: index {index} is out of range for dim {dim} of {x.Shape}."));
+            return false;
+        }
+
+        var slice = Emit(node, new SliceOp(new IRValue(FreshName(node.Name + "_slice"), Shape.Of([.. x.Shape.Extents.SetItem(axis, 1)]), x.DataType), x.Name, axis, at, 1), isNodeResult: false);
+        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. x.Shape.Extents.RemoveAt(axis)]), x.DataType), slice.Name));
+        return true;
+    }
+
+    private bool ImportCat(ExportedNode node)
+    {
+        if (node.Argument(0, "tensors") is not ListArgument { Items: var items } || items.Any(i => i is not NodeReference))
+        {
+            return Unsupported(node, "`tensors` must be a list of tensors");
+        }
+
+        var sources = new List<IRValue>();
+        foreach (var reference in items.Cast<NodeReference>())
+        {
+            if (Lookup(reference.Name, node.Name) is not { } value)
+            {
+                return false;
+            }
+
+            sources.Add(value);
+        }
+
+        if (!TryIntList(node, 1, "dim", out var dims) || !AreFloat32(node, [.. sources]))
+        {
+            return false;
+        }
+
+        // torch skips 1-d empty tensors in cat (legacy behaviour); any other source fixes the rank.
+        sources.RemoveAll(s => s.Shape.Rank == 1 && s.Shape[0] == 0);
+        if (sources.Count == 0 || dims is { Length: > 1 })
+        {
+            return Unsupported(node, sources.Count == 0 ? "cat of nothing" : "`dim` must be one integer");
+        }
+
+        var rank = sources[0].Shape.Rank;
+        if (!TryAxis(node, dims is [var dim] ? dim : 0, rank, out var axis))
+        {
+            return false;
+        }
+
+        if (sources.Any(s => s.Shape.Rank != rank || Enumerable.Range(0, rank).Any(d => d != axis && s.Shape[d] != sources[0].Shape[d])))
+        {
+            _diagnostics.Error(node.Name, $"{node.Target}: shapes {string.Join(", ", sources.Select(s => s.Shape))} differ in a dim other than {axis}; torch refuses it too.");
+            return false;
+        }
+
+        var shape = Shape.Of([.. sources[0].Shape.Extents.SetItem(axis, sources.Sum(s => s.Shape[axis]))]);
+        Emit(node, sources.Count == 1
+            ? new ReshapeOp(sources[0] with { Name = node.Name }, sources[0].Name)
+            : new ConcatOp(new IRValue(node.Name, shape, DataType.Float32), [.. sources.Select(s => s.Name)], axis));
+        return true;
+    }
+
+    private bool ImportConstantPad(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "pad", out var pad) & TryNumber(node, 2, "value", 0.0, out var value)))
+        {
+            return false;
+        }
+
+        if (pad is null || pad.Length % 2 != 0 || pad.Length / 2 > x.Shape.Rank || pad.Any(p => p < 0) || value is null)
+        {
+            return Unsupported(node, "`pad` must be pairs of non-negative amounts (cropping by negative padding is not supported yet), one pair per trailing dim at most");
+        }
+
+        var before = new long[x.Shape.Rank];
+        var extents = x.Shape.Extents.ToArray();
+        for (var i = 0; i < pad.Length / 2; i++)
+        {
+            var axis = x.Shape.Rank - 1 - i;
+            before[axis] = pad[2 * i];
+            extents[axis] += pad[2 * i] + pad[(2 * i) + 1];
+        }
+
+        Emit(node, extents.AsSpan().SequenceEqual(x.Shape.Extents.AsSpan())
+            ? new ReshapeOp(x with { Name = node.Name }, x.Name)
+            : new PadOp(new IRValue(node.Name, Shape.Of(extents), x.DataType), x.Name, [.. before], value.Value));
+        return true;
+    }
+
+    /// <summary>full, full_like, zeros, ones, zeros_like, ones_like: a 0-d constant broadcast to the shape (inlined into its readers).</summary>
+    private bool ImportFilled(ExportedNode node)
+    {
+        var target = node.Target;
+        var like = target.Contains("_like", StringComparison.Ordinal);
+        Shape? shape = null;
+        double? value = target.Contains("zeros", StringComparison.Ordinal) ? 0.0 : target.Contains("ones", StringComparison.Ordinal) ? 1.0 : null;
+        var ok = true;
+        if (like)
+        {
+            ok &= TryTensor(node, 0, "self", out var template);
+            shape = ok ? template.Shape : null;
+        }
+        else
+        {
+            ok &= TryIntList(node, 0, "size", out var size);
+            shape = size is null ? Shape.Scalar : Shape.Of(size);
+        }
+
+        if (value is null)
+        {
+            ok &= TryNumber(node, 1, "fill_value", null, out value);
+        }
+
+        if (!ok || !IsFloat32OrAbsent(node, "dtype"))
+        {
+            return false;
+        }
+
+        if (value is null || shape is null)
+        {
+            return Unsupported(node, "a fill value that is not a number");
+        }
+
+        var constant = Constant(node, value.Value);
+        Emit(node, new UnaryOp(new IRValue(node.Name, shape, DataType.Float32), UnaryOpKind.Identity, constant.Name));
+        return true;
+    }
+}
