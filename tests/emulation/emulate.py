@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import math
 import os
 import re
 import subprocess
@@ -167,6 +168,33 @@ CASES: dict[str, dict] = {
                                                  ("n", "aten.logical_not.default", [node("c")], {}),
                                                  ("b", "aten.masked_fill.Scalar", [node("a"), node("n"), -1.0], {}),
                                                  ("out", "aten.add.Tensor", [node("b"), node("a")], {})], "outputs": ["out"]},
+    "unary_zoo": {"inputs": [("x", [3, 41], "input")],
+                  "nodes": [("a", "aten.sign.default", [node("x")], {}), ("b", "aten.floor.default", [node("x")], {}),
+                            ("c3", "aten.mul.Tensor", [node("x"), 2.5], {}), ("c", "aten.round.default", [node("c3")], {}),
+                            ("d", "aten.trunc.default", [node("c3")], {}), ("e", "aten.ceil.default", [node("x")], {}),
+                            ("f", "aten.sin.default", [node("x")], {}), ("g", "aten.cos.default", [node("x")], {}), ("h", "aten.atan.default", [node("x")], {}),
+                            ("ab", "aten.abs.default", [node("x")], {}), ("l", "aten.log2.default", [node("ab")], {}), ("m", "aten.log10.default", [node("ab")], {}),
+                            ("n", "aten.exp2.default", [node("x")], {}), ("q", "aten.erfc.default", [node("x")], {}), ("r", "aten.sinh.default", [node("x")], {}),
+                            ("s1", "aten.add.Tensor", [node("a"), node("b")], {}), ("s2", "aten.add.Tensor", [node("s1"), node("c")], {}),
+                            ("s3", "aten.add.Tensor", [node("s2"), node("d")], {}), ("s4", "aten.add.Tensor", [node("s3"), node("e")], {}),
+                            ("s5", "aten.add.Tensor", [node("s4"), node("f")], {}), ("s6", "aten.add.Tensor", [node("s5"), node("g")], {}),
+                            ("s7", "aten.add.Tensor", [node("s6"), node("h")], {}), ("s8", "aten.add.Tensor", [node("s7"), node("l")], {}),
+                            ("s9", "aten.add.Tensor", [node("s8"), node("m")], {}), ("s10", "aten.add.Tensor", [node("s9"), node("n")], {}),
+                            ("s11", "aten.add.Tensor", [node("s10"), node("q")], {}), ("out", "aten.add.Tensor", [node("s11"), node("r")], {})],
+                  "outputs": ["out"]},
+    "xlogy_as_decomposed": {"inputs": [("t", [4, 33], "input"), ("p", [4, 33], "input")],
+                            "nodes": [("at", "aten.abs.default", [node("t")], {}), ("ap", "aten.abs.default", [node("p")], {}),
+                                      ("z", "aten.eq.Scalar", [node("at"), 0], {}), ("lg", "aten.log.default", [node("ap")], {}),
+                                      ("mul", "aten.mul.Tensor", [node("at"), node("lg")], {}),
+                                      ("w0", "aten.where.ScalarSelf", [node("z"), 0.0, node("mul")], {}),
+                                      ("nan", "aten.isnan.default", [node("ap")], {}),
+                                      ("out", "aten.where.ScalarSelf", [node("nan"), float("nan"), node("w0")], {})], "outputs": ["out"]},
+    "log_sigmoid_as_decomposed": {"inputs": [("x", [4, 33], "input")],
+                                  "nodes": [("zero", "aten.new_zeros.default", [node("x"), []], {}),
+                                            ("mn", "aten.minimum.default", [node("zero"), node("x")], {}), ("ab", "aten.abs.default", [node("x")], {}),
+                                            ("ng", "aten.neg.default", [node("ab")], {}), ("ex", "aten.exp.default", [node("ng")], {}),
+                                            ("lp", "aten.log1p.default", [node("ex")], {}), ("out", "aten.sub.Tensor", [node("mn"), node("lp")], {})],
+                                  "outputs": ["out"]},
     # Data movement.
     "permute_4d": one("aten.permute.default", [2, 3, 4, 5], [0, 2, 3, 1]),
     "transpose_read_by_relu": {"inputs": [("x", [7, 9], "input")],
@@ -216,8 +244,19 @@ def graph_for(name: str, torch) -> tuple[dict, dict]:
             dtype = [dtype_name(r.dtype) for r in result]
         else:
             shape, dtype = list(result.shape), dtype_name(result.dtype)
-        nodes.append({"name": nname, "target": target, "args": args, "kwargs": kwargs, "shape": shape, "dtype": dtype})
+        nodes.append({"name": nname, "target": target, "args": encode(args), "kwargs": encode(kwargs), "shape": shape, "dtype": dtype})
     return {"schema_version": 1, "inputs": inputs, "nodes": nodes, "outputs": case["outputs"]}, values
+
+
+def encode(value):
+    """Schema v1 spelling: non-finite floats as {"float": "nan" | "inf" | "-inf"} (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    return value
 
 
 def dtype_name(dtype) -> str:
@@ -238,6 +277,8 @@ def run_node(torch, target: str, args: list, kwargs: dict, values: dict):
     def decode(value):
         if isinstance(value, dict) and "node" in value:
             return values[value["node"]]
+        if isinstance(value, dict) and "float" in value:
+            return float(value["float"])
         if isinstance(value, list):
             return [decode(v) for v in value]
         return value

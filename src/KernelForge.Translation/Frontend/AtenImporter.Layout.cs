@@ -166,6 +166,7 @@ internal sealed partial class AtenImporter
     {
         var target = node.Target;
         var like = target.Contains("_like", StringComparison.Ordinal);
+        var fromSelf = target.StartsWith("aten.new_", StringComparison.Ordinal);  // new_zeros(self, size): self gives only dtype and device
         Shape? shape = null;
         double? value = target.Contains("zeros", StringComparison.Ordinal) ? 0.0 : target.Contains("ones", StringComparison.Ordinal) ? 1.0 : null;
         var ok = true;
@@ -176,13 +177,13 @@ internal sealed partial class AtenImporter
         }
         else
         {
-            ok &= TryIntList(node, 0, "size", out var size);
+            ok &= TryIntList(node, fromSelf ? 1 : 0, "size", out var size);
             shape = size is null ? Shape.Scalar : Shape.Of(size);
         }
 
         if (value is null)
         {
-            ok &= TryNumber(node, 1, "fill_value", null, out value);
+            ok &= TryNumber(node, fromSelf ? 2 : 1, "fill_value", null, out value);
         }
 
         if (!ok || !IsFloat32OrAbsent(node, "dtype"))

@@ -24,6 +24,23 @@ internal sealed partial class AtenImporter
         ["aten.expm1.default"] = UnaryOpKind.Expm1,
         ["aten.log1p.default"] = UnaryOpKind.Log1p,
         ["aten.logical_not.default"] = UnaryOpKind.LogicalNot,
+        ["aten.log2.default"] = UnaryOpKind.Log2,
+        ["aten.log10.default"] = UnaryOpKind.Log10,
+        ["aten.exp2.default"] = UnaryOpKind.Exp2,
+        ["aten.sin.default"] = UnaryOpKind.Sin,
+        ["aten.cos.default"] = UnaryOpKind.Cos,
+        ["aten.tan.default"] = UnaryOpKind.Tan,
+        ["aten.atan.default"] = UnaryOpKind.Atan,
+        ["aten.sinh.default"] = UnaryOpKind.Sinh,
+        ["aten.cosh.default"] = UnaryOpKind.Cosh,
+        ["aten.erfc.default"] = UnaryOpKind.Erfc,
+        ["aten.floor.default"] = UnaryOpKind.Floor,
+        ["aten.ceil.default"] = UnaryOpKind.Ceil,
+        ["aten.round.default"] = UnaryOpKind.Round,
+        ["aten.trunc.default"] = UnaryOpKind.Trunc,
+        ["aten.sign.default"] = UnaryOpKind.Sign,
+        ["aten.isnan.default"] = UnaryOpKind.IsNan,
+        ["aten.isinf.default"] = UnaryOpKind.IsInf,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, BinaryOpKind> BinaryTargets = new Dictionary<string, BinaryOpKind>
@@ -65,7 +82,7 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        Emit(node, new UnaryOp(x with { Name = node.Name, DataType = kind == UnaryOpKind.LogicalNot ? DataType.Bool : x.DataType }, kind, x.Name));
+        Emit(node, new UnaryOp(x with { Name = node.Name, DataType = UnaryOp.IsPredicate(kind) ? DataType.Bool : x.DataType }, kind, x.Name));
         return true;
     }
 

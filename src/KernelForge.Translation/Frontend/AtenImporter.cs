@@ -126,7 +126,8 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.select.int" => ImportSelect(node),
         "aten.cat.default" => ImportCat(node),
         "aten.constant_pad_nd.default" => ImportConstantPad(node),
-        "aten.full.default" or "aten.full_like.default" or "aten.zeros.default" or "aten.ones.default" or "aten.zeros_like.default" or "aten.ones_like.default" => ImportFilled(node),
+        "aten.full.default" or "aten.full_like.default" or "aten.zeros.default" or "aten.ones.default" or "aten.zeros_like.default" or "aten.ones_like.default"
+            or "aten.new_zeros.default" or "aten.new_ones.default" or "aten.new_full.default" => ImportFilled(node),
         "aten.mm.default" or "aten.bmm.default" => ImportMatmul(node),
         "aten.addmm.default" => ImportAddmm(node),
         "aten.matmul.default" => ImportMatmulComposite(node),

@@ -78,7 +78,7 @@ public static class IRVerifier
                 errors.Error(result.Name, $"is an index reduction ({IRPrinter.Name(index.Kind)}): it reads float32 and is int64, not {operands[index.Source].DataType.ToProtocolName()} to {result.DataType.ToProtocolName()}.");
             }
         }
-        else if (operation is BinaryOp { Kind: var kind } && BinaryOp.IsPredicate(kind) || operation is UnaryOp { Kind: UnaryOpKind.LogicalNot })
+        else if (operation is BinaryOp { Kind: var kind } && BinaryOp.IsPredicate(kind) || operation is UnaryOp { Kind: var unaryKind } && UnaryOp.IsPredicate(unaryKind))
         {
             // Comparisons read numbers, logical connectives numbers or bools; all make bool.
             var comparison = operation is BinaryOp binary && binary.Kind < BinaryOpKind.LogicalAnd;

@@ -25,6 +25,31 @@ public enum UnaryOpKind
     Silu,
     Expm1,
     Log1p,
+    Log2,
+    Log10,
+    Exp2,
+    Sin,
+    Cos,
+    Tan,
+    Atan,
+    Sinh,
+    Cosh,
+    Erfc,
+    Floor,
+    Ceil,
+
+    /// <summary>Round half to even, as torch.round.</summary>
+    Round,
+    Trunc,
+
+    /// <summary>-1, 0 or 1 (0 for NaN: ATen computes <c>(0 &lt; x) - (x &lt; 0)</c>).</summary>
+    Sign,
+
+    /// <summary>Bool result: true where the operand is NaN.</summary>
+    IsNan,
+
+    /// <summary>Bool result: true where the operand is +inf or -inf.</summary>
+    IsInf,
 
     /// <summary>Bool result: true where the operand is zero (or false).</summary>
     LogicalNot,

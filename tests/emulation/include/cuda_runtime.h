@@ -147,6 +147,12 @@ inline float max(float a, float b) { return fmaxf(a, b); }
 
 inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
 
+inline float __int_as_float(int bits) {
+    float value;
+    std::memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
 inline cudaError_t cudaGetLastError() { return cudaSuccess; }
 
 #endif
