@@ -39,6 +39,12 @@ public sealed record EvaluationResult(
             ? problem.BytesMoved / bandwidth * 1e6
             : null;
 
+    /// <summary>Compute floor: the problem's flops at the GPU's fastest dense rate (<see cref="PeakComputeRate"/>), in microseconds.</summary>
+    public double? ComputeFloorMicroseconds =>
+        Problem?.Flops is > 0 and var flops && Environment is { } environment && PeakComputeRate.FlopsPerSecond(environment) is { } peak
+            ? flops / peak * 1e6
+            : null;
+
     /// <summary>Floor time over candidate median: 1.0 means the kernel moves its bytes at peak bandwidth.</summary>
     public double? FractionOfFloor =>
         MemoryFloorMicroseconds is { } floor && CandidateTiming is { MedianMicroseconds: > 0 } timing

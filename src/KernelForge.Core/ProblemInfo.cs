@@ -13,4 +13,8 @@ public sealed record ProblemInfo(
     IReadOnlyList<TensorSpec> Outputs,
     IReadOnlyList<long> Seeds,
     long BytesMoved,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Floating-point operations of one forward pass (torch's FlopCounterMode: matmuls, convolutions, attention), or null when unknown: the compute floor's numerator.</summary>
+    public long? Flops { get; init; }
+}

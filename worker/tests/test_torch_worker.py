@@ -127,6 +127,12 @@ class TorchWorkerTests(unittest.TestCase):
         self.assertEqual(loaded["outputs"], [{"name": "output0", "shape": [64, 128], "dtype": "float32",
                                               "role": "output"}])
         self.assertEqual(loaded["bytes_moved"], 4 * (64 * 256 + 128 * 256 + 128 + 128 + 64 * 128))
+        try:
+            import torch.utils.flop_counter  # noqa: F401  (torch 2.1+)
+            expected_flops = 2 * 64 * 128 * 256  # the linear layer's multiply-adds; elementwise ops are not counted
+        except ImportError:
+            expected_flops = None
+        self.assertEqual(loaded.get("flops"), expected_flops)
         self.assertEqual(len(loaded["input_files"]), 2)
         self.assertEqual(loaded["input_files"][0][1:], loaded["input_files"][1][1:])  # parameters written once
         written = sorted(str(p.relative_to(self.shm)) for p in Path(self.shm).rglob("*") if p.is_file())

@@ -134,6 +134,12 @@ internal static class VerifyReportRenderer
             console.MarkupLineInterpolated(
                 $"[bold]Floor[/] {Format.Bytes(result.Problem!.BytesMoved)} ÷ {Format.Bandwidth(result.Environment?.MeasuredPeakBandwidthBytesPerSecond)} (measured) = {Format.Microseconds(floor)}; candidate reaches {Format.Percent(result.FractionOfFloor)} of the memory-bandwidth floor");
         }
+
+        if (result.ComputeFloorMicroseconds is { } computeFloor)
+        {
+            console.MarkupLineInterpolated(
+                $"[bold]Compute floor[/] {result.Problem!.Flops} flops at the GPU's fastest dense rate in any format = {Format.Microseconds(computeFloor)} (a bound, not a target)");
+        }
     }
 
     private static void AddTimingRow(Table table, string label, TimingSummary? timing, double? speedup)

@@ -244,6 +244,18 @@ public sealed partial class EvaluationSession
                 return result with { Failure = FailureKind.ImplausibleTime, FailureMessage = implausible.Message, Explanation = [.. attempt.Explanation] };
             }
 
+            var peakFlops = PeakComputeRate.FlopsPerSecond(Environment);
+            var tooFast = problem.Info.Flops is > 0 and var flops && peakFlops is { } peak
+                ? ImplausibilityCheck.CheckCompute(candidateTiming.MedianMicroseconds, flops, peak)
+                : null;
+            attempt.Explain("compute_floor", tooFast is null, result.ComputeFloorMicroseconds is { } computeFloor
+                ? (FormattableString)$"median {candidateTiming.MedianMicroseconds:F2} µs vs floor {computeFloor:F2} µs ({problem.Info.Flops} flops at {peakFlops / 1e12:F1} TFLOPS, the GPU's fastest dense rate in any format)"
+                : $"no floor: {(problem.Info.Flops is null ? "torch counted no flops (no matmul, convolution or attention)" : "no peak rate known for this GPU")}");
+            if (tooFast is not null)
+            {
+                return result with { Failure = FailureKind.ImplausibleTime, FailureMessage = tooFast.Message, Explanation = [.. attempt.Explanation] };
+            }
+
             var conclusions = TimingAnalysis.Analyze(candidateTiming, request.Timing, Environment.EmptyKernelMicroseconds);
             warnings.AddRange(conclusions.Select(conclusion => conclusion.Message));
             attempt.Explain("timing_analysis", true, conclusions.Count == 0

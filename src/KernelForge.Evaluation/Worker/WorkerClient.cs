@@ -56,7 +56,10 @@ public sealed class WorkerClient(JsonLinesProcess process, WorkerOptions options
             [.. JsonFields.Array(response, "outputs").Select(node => JsonFields.ToTensorSpec(node!))],
             seeds,
             JsonFields.Int64Value(response, "bytes_moved") ?? 0,
-            [.. JsonFields.Array(response, "warnings").Select(node => node!.GetValue<string>())]);
+            [.. JsonFields.Array(response, "warnings").Select(node => node!.GetValue<string>())])
+        {
+            Flops = JsonFields.Int64Value(response, "flops"),
+        };
         IReadOnlyList<IReadOnlyList<string>> inputFiles =
             [.. JsonFields.Array(response, "input_files").Select(set => (IReadOnlyList<string>)[.. set!.AsArray().Select(path => path!.GetValue<string>())])];
         return new LoadedProblem(info, inputFiles);

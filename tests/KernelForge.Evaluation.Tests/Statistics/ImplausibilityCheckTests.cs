@@ -42,4 +42,42 @@ public sealed class ImplausibilityCheckTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ImplausibilityCheck.Check(1, Bytes, double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => ImplausibilityCheck.Check(1, -1, Bandwidth));
     }
+
+    [Fact]
+    public void CheckCompute_UnderTheFlopFloor_ImplausibleNamingFlops()
+    {
+        // 2e12 flops at 1e15 flop/s: floor 2000 µs.
+        var conclusion = ImplausibilityCheck.CheckCompute(1500, 2_000_000_000_000, 1e15);
+
+        Assert.NotNull(conclusion);
+        Assert.Equal(FailureKind.ImplausibleTime.Value, conclusion.Code);
+        Assert.Contains("below the compute floor 2000 µs", conclusion.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(2000)]
+    [InlineData(1800.5)]
+    public void CheckCompute_AtOrWithinTenPercentUnderFloor_Plausible(double median)
+    {
+        Assert.Null(ImplausibilityCheck.CheckCompute(median, 2_000_000_000_000, 1e15));
+    }
+
+    [Fact]
+    public void PeakComputeRate_H100_Fp8DensePeakAtMaxClock()
+    {
+        var h100 = Environment("9.0", multiprocessors: 132, maxClockMegahertz: 1980);
+
+        // 8192 flops/clk/SM x 132 SMs x 1.98 GHz = 2.14 PFLOPS: above the datasheet's 1979 TFLOPS (quoted at 1830 MHz).
+        Assert.Equal(8192.0 * 132 * 1980e6, PeakComputeRate.FlopsPerSecond(h100));
+    }
+
+    [Fact]
+    public void PeakComputeRate_UnknownArchitectureOrSmCount_NoRate()
+    {
+        Assert.Null(PeakComputeRate.FlopsPerSecond(Environment("12.0", 170, 2400)));
+        Assert.Null(PeakComputeRate.FlopsPerSecond(Environment("9.0", null, 1980)));
+    }
+
+    private static EnvironmentInfo Environment(string capability, int? multiprocessors, int? maxClockMegahertz) =>
+        new("GPU", capability, null, null, null, null, null, null, null, null, maxClockMegahertz, null, null, multiprocessors, null, null, null, "host");
 }

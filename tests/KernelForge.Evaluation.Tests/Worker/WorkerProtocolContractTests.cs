@@ -35,6 +35,7 @@ public sealed class WorkerProtocolContractTests
 
         Assert.Equal(golden["problem_hash"]!.GetValue<string>(), loaded.Info.Hash);
         Assert.Equal(golden["bytes_moved"]!.GetValue<long>(), loaded.Info.BytesMoved);
+        Assert.Equal(golden["flops"]!.GetValue<long>(), loaded.Info.Flops);
         Assert.Equal(golden["tensors"]!.AsArray().Count, loaded.Info.Tensors.Count);
         Assert.Equal(golden["outputs"]!.AsArray().Count, loaded.Info.Outputs.Count);
         Assert.All(loaded.Info.Outputs, output => Assert.Equal(TensorRole.Output, output.Role));

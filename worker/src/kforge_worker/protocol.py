@@ -183,6 +183,7 @@ class LoadProblemResponse:
     input_files: tuple[tuple[str, ...], ...]
     bytes_moved: int
     warnings: tuple[str, ...]
+    flops: int | None = None  # one forward pass, as torch's FlopCounterMode counts; None when unknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,13 +69,32 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
     tensors = input_specs + tuple(_spec(name, tensor, role, path) for name, tensor, role in state)
     input_files = _write_tensors(request.shm_dir, input_sets, [tensor for _, tensor, _ in state])
     bytes_moved = sum(size_bytes(spec.shape, spec.dtype) for spec in tensors + outputs)
+    flops = count_flops(torch, model, input_sets[0])
     for warning in warnings:
         log.warning("%s", warning)
     loaded = LoadedProblem(path, str(device), model, input_sets, outputs, references, warnings=warnings)
     response = LoadProblemResponse(
         id=request.id, name=source.name, problem_hash=source.sha256, tensors=tensors, outputs=outputs,
-        input_files=input_files, bytes_moved=bytes_moved, warnings=tuple(warnings))
+        input_files=input_files, bytes_moved=bytes_moved, warnings=tuple(warnings), flops=flops)
     return loaded, response
+
+
+def count_flops(torch: Any, model: Any, inputs: tuple[Any, ...]) -> int | None:
+    """Floating-point operations of one forward pass as torch's FlopCounterMode counts them (matmuls, convolutions,
+    attention: 2 per multiply-add), or None when it counts none or is unavailable (torch before 2.1). The compute
+    floor's numerator; elementwise work is not counted, so the floor stays a lower bound."""
+    try:
+        from torch.utils.flop_counter import FlopCounterMode
+    except ImportError:
+        return None
+    try:
+        with torch.no_grad(), FlopCounterMode(display=False) as counter:
+            model(*inputs)
+        total = int(counter.get_total_flops())
+    except Exception as error:  # noqa: BLE001 - a counter failure must not fail loading; the floor is then unknown
+        log.info("flop counting failed (%s); no compute floor", error)
+        return None
+    return total if total > 0 else None
 
 
 def _device(torch: Any, requested: int | str) -> Any:
