@@ -5,8 +5,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 
-echo "== worker (python unittest)"
-(cd worker && PYTHONPATH=src python3 -m unittest discover -s tests -v) 2>&1 | tee "$results/python.log"
+# A Python with torch (Debian's CPU python3-torch in CI) also runs the worker's torch tests; without one they are skipped.
+torch_python=""
+for candidate in python3 /usr/bin/python3; do
+  if "$candidate" -c "import torch" >/dev/null 2>&1; then torch_python=$candidate; break; fi
+done
+
+echo "== worker (python unittest, ${torch_python:-python3 without torch})"
+(cd worker && PYTHONPATH=src "${torch_python:-python3}" -m unittest discover -s tests -v) 2>&1 | tee "$results/python.log"
 py_status=${PIPESTATUS[0]}
 py_line=$(grep -E '^Ran [0-9]+ tests?' "$results/python.log" | tail -1)
 py_total=$(echo "$py_line" | grep -oE '[0-9]+' | head -1); py_total=${py_total:-0}
@@ -37,10 +43,6 @@ if [ "$dn_status" -ne 0 ] && [ "$dn_failed" -eq 0 ]; then dn_failed=1; fi
 
 echo "== generated kernels on the CPU (tests/emulation, needs torch and g++; not GPU evidence)"
 em_passed=0; em_failed=0; em_skipped=0
-torch_python=""
-for candidate in python3 /usr/bin/python3; do
-  if "$candidate" -c "import torch" >/dev/null 2>&1; then torch_python=$candidate; break; fi
-done
 kforge_dll=src/KernelForge.Cli/bin/Debug/net10.0/kforge.dll
 if [ -n "$torch_python" ] && command -v g++ >/dev/null 2>&1 && [ -f "$kforge_dll" ]; then
   "$torch_python" tests/emulation/emulate.py --kforge "$kforge_dll" 2>&1 | tee "$results/emulation.log"
