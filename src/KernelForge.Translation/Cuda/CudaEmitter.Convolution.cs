@@ -61,7 +61,8 @@ public sealed partial class CudaEmitter
         w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
         w.Line($"// implicit GEMM per group (blockIdx.z): rows = output channels, columns = (image, output pixel), K = (input channel, tap);");
         w.Line($"// {tile} x {tile} outputs per block of {side} x {side} threads, K in slices of {TileK}; the input is gathered into shared memory as it is read.");
-        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, const float* __restrict__ wt, {(hasBias ? "const float* __restrict__ bias, " : "")}float* __restrict__ y)");
+        var epilogue = WriteEpilogue(name, operation.Epilogue, operation.Result.Shape);
+        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, const float* __restrict__ wt, {(hasBias ? "const float* __restrict__ bias, " : "")}{epilogue.KernelParameters}float* __restrict__ y)");
         w.Line(Invariant($"constexpr int kM = {g.OutputChannelsPerGroup}, kN = {g.Columns}, kK = {g.ReductionLength};"));
         w.Line($"constexpr int kTile = {tile}, kTileK = {TileK}, kSide = {side}, kItems = {items};");
         w.Line("__shared__ float s_a[kTileK][kTile + 1];  // [k][output channel]");
@@ -107,19 +108,20 @@ public sealed partial class CudaEmitter
         w.Line("const int col = col0 + tx + j * kSide;");
         w.Open("if (row < kM && col < kN)");
         w.Line(Invariant($"const int n = col / {g.OutputPixels}, p = col % {g.OutputPixels};"));
-        w.Line(Invariant($"y[((int64_t)n * {g.OutputChannels} + oc) * {g.OutputPixels} + p] = {(hasBias ? "acc[i][j] + __ldg(bias + oc)" : "acc[i][j]")};"));
+        w.Line(Invariant($"const int64_t flat = ((int64_t)n * {g.OutputChannels} + oc) * {g.OutputPixels} + p;"));
+        w.Line($"y[flat] = {epilogue.Apply(hasBias ? "acc[i][j] + __ldg(bias + oc)" : "acc[i][j]", "flat")};");
         w.Close();
         w.Close();
         w.Close();
         w.Close();
         w.Line();
 
-        w.Open($"void launch_{name}(const float* x, const float* wt, {(hasBias ? "const float* bias, " : "")}float* y, cudaStream_t stream)");
-        w.Line(Invariant($"{name}<<<dim3({columnTiles}, {rowTiles}, {g.Groups}), {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}y);"));
+        w.Open($"void launch_{name}(const float* x, const float* wt, {(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* y, cudaStream_t stream)");
+        w.Line(Invariant($"{name}<<<dim3({columnTiles}, {rowTiles}, {g.Groups}), {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}{epilogue.Arguments}y);"));
         w.Close();
         w.Line();
-        AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], operation.Result.Name]);
-        var strategy = Invariant($"implicit GEMM ({(g.Groups > 1 ? $"{g.Groups} groups of " : "")}{g.OutputChannelsPerGroup} x {g.Columns}, K = {g.ReductionLength}): {tile} x {tile} tiles, K slices of {TileK} in shared memory with the input gathered on the fly, {items} x {items} outputs per thread, fp32 FMA{(operation.Transposed ? ", transposed taps that miss the stride read zero" : "")}{(hasBias ? ", bias added in the epilogue" : "")}");
+        AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
+        var strategy = Invariant($"implicit GEMM ({(g.Groups > 1 ? $"{g.Groups} groups of " : "")}{g.OutputChannelsPerGroup} x {g.Columns}, K = {g.ReductionLength}): {tile} x {tile} tiles, K slices of {TileK} in shared memory with the input gathered on the fly, {items} x {items} outputs per thread, fp32 FMA{(operation.Transposed ? ", transposed taps that miss the stride read zero" : "")}{(hasBias ? ", bias added in the epilogue" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
         AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
     }
 
@@ -133,7 +135,8 @@ public sealed partial class CudaEmitter
         var hasBias = operation.Bias is not null;
         var w = _kernels;
         w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
-        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, const float* __restrict__ wt, {(hasBias ? "const float* __restrict__ bias, " : "")}float* __restrict__ y)");
+        var epilogue = WriteEpilogue(name, operation.Epilogue, operation.Result.Shape);
+        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, const float* __restrict__ wt, {(hasBias ? "const float* __restrict__ bias, " : "")}{epilogue.KernelParameters}float* __restrict__ y)");
         w.Line($"const int64_t stride = (int64_t)gridDim.x * {threads};");
         w.Open($"for (int64_t o = (int64_t)blockIdx.x * {threads} + threadIdx.x; o < {count}; o += stride)");
         w.Line(Invariant($"const int p = (int)(o % {g.OutputPixels});"));
@@ -160,17 +163,17 @@ public sealed partial class CudaEmitter
         }
 
         w.Close();
-        w.Line(hasBias ? "y[o] = acc + __ldg(bias + oc);" : "y[o] = acc;");
+        w.Line($"y[o] = {epilogue.Apply(hasBias ? "acc + __ldg(bias + oc)" : "acc", "o")};");
         w.Close();
         w.Close();
         w.Line();
 
-        w.Open($"void launch_{name}(const float* x, const float* wt, {(hasBias ? "const float* bias, " : "")}float* y, cudaStream_t stream)");
-        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}y);");
+        w.Open($"void launch_{name}(const float* x, const float* wt, {(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* y, cudaStream_t stream)");
+        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}{epilogue.Arguments}y);");
         w.Close();
         w.Line();
-        AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], operation.Result.Name]);
-        var strategy = Invariant($"direct: one thread per output ({count} outputs), {g.InputChannelsPerGroup} input channel(s) x {g.Taps} taps each, fp32 FMA in (channel, tap) order ({g.OutputChannelsPerGroup} output channel(s) per group is too few for a GEMM tile){(hasBias ? ", bias added last" : "")}");
+        AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
+        var strategy = Invariant($"direct: one thread per output ({count} outputs), {g.InputChannelsPerGroup} input channel(s) x {g.Taps} taps each, fp32 FMA in (channel, tap) order ({g.OutputChannelsPerGroup} output channel(s) per group is too few for a GEMM tile){(hasBias ? ", bias added last" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
         AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
     }
 

@@ -45,7 +45,8 @@ public sealed partial class CudaEmitter
         w.Line($"// {tile} x {tile} outputs per block of {side} x {side} threads, K in slices of {TileK} through shared memory; thread (tx, ty)");
         w.Line($"// owns rows ty + {side} i and columns tx + {side} j (i, j < {items}): conflict-free shared reads, coalesced stores.");
         var biasParameter = hasBias ? "const float* __restrict__ bias, " : "";
-        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ a, const float* __restrict__ b, {biasParameter}float* __restrict__ c)");
+        var epilogue = WriteEpilogue(name, operation.Epilogue, operation.Result.Shape);
+        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ a, const float* __restrict__ b, {biasParameter}{epilogue.KernelParameters}float* __restrict__ c)");
         // 32-bit offsets within one matrix when they fit: with 64-bit ones ptxas 11.8 spilled a few bytes even at 40 registers.
         var index = Math.Max(m, n) * Math.Max(k, n) <= int.MaxValue - (2L * tile * TileK) ? "int" : "int64_t";
         w.Line($"constexpr {index} kM = {m}, kN = {n}, kK = {k};");
@@ -72,17 +73,18 @@ public sealed partial class CudaEmitter
         w.Directive("#pragma unroll");
         w.Open("for (int j = 0; j < kItems; ++j)");
         w.Line($"const {index} col = col0 + tx + j * kSide;");
-        w.Line($"if (row < kM && col < kN) cb[row * kN + col] = {(hasBias ? $"acc[i][j] + __ldg(bias + {BiasIndex(_values[operation.Bias!].Shape)})" : "acc[i][j]")};");
+        var value = hasBias ? $"acc[i][j] + __ldg(bias + {BiasIndex(_values[operation.Bias!].Shape)})" : "acc[i][j]";
+        w.Line($"if (row < kM && col < kN) cb[row * kN + col] = {epilogue.Apply(value, "(int64_t)blockIdx.z * (kM * kN) + row * kN + col")};");
         w.Close();
         w.Close();
         w.Close();
         w.Line();
 
-        w.Open($"void launch_{name}(const float* a, const float* b, {(hasBias ? "const float* bias, " : "")}float* c, cudaStream_t stream)");
-        w.Line($"{name}<<<dim3({columnTiles}, {rowTiles}, {batch}), {threads}, 0, stream>>>(a, b, {(hasBias ? "bias, " : "")}c);");
+        w.Open($"void launch_{name}(const float* a, const float* b, {(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* c, cudaStream_t stream)");
+        w.Line($"{name}<<<dim3({columnTiles}, {rowTiles}, {batch}), {threads}, 0, stream>>>(a, b, {(hasBias ? "bias, " : "")}{epilogue.Arguments}c);");
         w.Close();
         w.Line();
-        AddLaunch(name, [operation.Left, operation.Right, .. hasBias ? new[] { operation.Bias! } : [], operation.Result.Name]);
+        AddLaunch(name, [operation.Left, operation.Right, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
         var operands = (operation.TransposeLeft, operation.TransposeRight) switch
         {
             (true, true) => ", both operands read transposed",
@@ -90,7 +92,7 @@ public sealed partial class CudaEmitter
             (false, true) => ", B read transposed",
             _ => "",
         };
-        var strategy = Invariant($"tiled SGEMM ({(batch > 1 ? $"{batch} x " : "")}{m} x {n}, K = {k}): {tile} x {tile} tiles, K slices of {TileK} in shared memory, {items} x {items} outputs per thread, fp32 FMA{operands}{(hasBias ? ", bias added in the epilogue" : "")}");
+        var strategy = Invariant($"tiled SGEMM ({(batch > 1 ? $"{batch} x " : "")}{m} x {n}, K = {k}): {tile} x {tile} tiles, K slices of {TileK} in shared memory, {items} x {items} outputs per thread, fp32 FMA{operands}{(hasBias ? ", bias added in the epilogue" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
         AddKernel(name, KernelKind.Matmul, schedule, operation, strategy);
     }
 

@@ -28,15 +28,19 @@ public sealed record ConvolutionOp(
 {
     public int SpatialRank => Stride.Length;
 
-    public override IReadOnlyList<string> Operands => [Input, Weight, .. Bias is null ? [] : new[] { Bias }];
+    /// <summary>An elementwise chain applied as each result is stored, or null; see <see cref="IR.Epilogue"/>.</summary>
+    public Epilogue? Epilogue { get; init; }
+
+    public override IReadOnlyList<string> Operands => [Input, Weight, .. Bias is null ? [] : new[] { Bias }, .. Epilogue?.Loads ?? []];
 
     public override Operation RenameOperands(Func<string, string> rename) =>
-        this with { Input = rename(Input), Weight = rename(Weight), Bias = Bias is null ? null : rename(Bias) };
+        this with { Input = rename(Input), Weight = rename(Weight), Bias = Bias is null ? null : rename(Bias), Epilogue = Epilogue?.Rename(rename) };
 
     public override string Describe() =>
         Invariant($"{(Transposed ? "conv_transpose" : "conv")}{SpatialRank}d(%{Input}, %{Weight}, bias={IRPrinter.Optional(Bias)}, stride={List(Stride)}, padding={List(Padding)}, dilation={List(Dilation)}")
         + (Transposed ? $", output_padding={List(OutputPadding)}" : "")
-        + Invariant($", groups={Groups})");
+        + Invariant($", groups={Groups}")
+        + (Epilogue is null ? ")" : $", epilogue={Epilogue})");
 
     /// <summary>The kernel's extents, from the weight's shape.</summary>
     public static ImmutableArray<long> KernelSize(Shape weight, int spatialRank) => weight.Extents[^spatialRank..];

@@ -149,12 +149,14 @@ public static class IRVerifier
                 break;
             case MatmulOp matmul:
                 CheckMatmul(matmul, operands, errors);
+                CheckEpilogue(matmul.Epilogue, result, operands, errors);
                 break;
             case PoolOp pool:
                 CheckPool(pool, operands[pool.Source].Shape, errors);
                 break;
             case ConvolutionOp convolution:
                 CheckConvolution(convolution, operands, errors);
+                CheckEpilogue(convolution.Epilogue, result, operands, errors);
                 break;
             case PermuteOp permute when operands[permute.Source].Shape is var source
                 && (permute.Order.Length != source.Rank || permute.Order.Order().Select((a, i) => a != i).Any(x => x) || PermuteOp.Permuted(source, permute.Order) != result.Shape):
@@ -190,6 +192,14 @@ public static class IRVerifier
                 && (source != result.Shape || flip.Axes.IsEmpty || flip.Axes.Any(a => a < 0 || a >= source.Rank) || !flip.Axes.SequenceEqual(flip.Axes.Distinct().Order())):
                 errors.Error(result.Name, $"{flip.Describe()} of {source} into {result.Shape}: expected distinct ascending axes of the source, and its shape.");
                 break;
+        }
+    }
+
+    private static void CheckEpilogue(Epilogue? epilogue, IRValue result, Dictionary<string, IRValue> operands, DiagnosticBag errors)
+    {
+        foreach (var operand in (epilogue?.Loads ?? []).Select(name => operands[name]).Where(o => !Broadcasting.BroadcastsTo(o.Shape, result.Shape)))
+        {
+            errors.Error(result.Name, $"has an epilogue reading %{operand.Name} of shape {operand.Shape}, which does not broadcast to {result.Shape}.");
         }
     }
 

@@ -9,13 +9,16 @@ namespace KernelForge.Translation.IR;
 /// </remarks>
 public sealed record MatmulOp(IRValue Result, string Left, string Right, string? Bias, bool TransposeLeft, bool TransposeRight) : Operation(Result)
 {
-    public override IReadOnlyList<string> Operands => [Left, Right, .. Bias is null ? [] : new[] { Bias }];
+    /// <summary>An elementwise chain applied as each result is stored, or null; see <see cref="IR.Epilogue"/>.</summary>
+    public Epilogue? Epilogue { get; init; }
+
+    public override IReadOnlyList<string> Operands => [Left, Right, .. Bias is null ? [] : new[] { Bias }, .. Epilogue?.Loads ?? []];
 
     public override Operation RenameOperands(Func<string, string> rename) =>
-        this with { Left = rename(Left), Right = rename(Right), Bias = Bias is null ? null : rename(Bias) };
+        this with { Left = rename(Left), Right = rename(Right), Bias = Bias is null ? null : rename(Bias), Epilogue = Epilogue?.Rename(rename) };
 
     public override string Describe() =>
-        $"matmul(%{Left}{(TransposeLeft ? ".T" : "")}, %{Right}{(TransposeRight ? ".T" : "")}, bias={IRPrinter.Optional(Bias)})";
+        $"matmul(%{Left}{(TransposeLeft ? ".T" : "")}, %{Right}{(TransposeRight ? ".T" : "")}, bias={IRPrinter.Optional(Bias)}{(Epilogue is null ? "" : $", epilogue={Epilogue}")})";
 
     /// <summary>The logical <c>[.., rows, columns]</c> shape of an operand stored as <paramref name="stored"/>.</summary>
     public static Shape Logical(Shape stored, bool transposed) =>

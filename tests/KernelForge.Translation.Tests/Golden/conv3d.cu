@@ -95,7 +95,8 @@ __global__ void __launch_bounds__(256) k0_conv(const float* __restrict__ x, cons
             const int col = col0 + tx + j * kSide;
             if (row < kM && col < kN) {
                 const int n = col / 294912, p = col % 294912;
-                y[((int64_t)n * 32 + oc) * 294912 + p] = acc[i][j] + __ldg(bias + oc);
+                const int64_t flat = ((int64_t)n * 32 + oc) * 294912 + p;
+                y[flat] = acc[i][j] + __ldg(bias + oc);
             }
         }
     }

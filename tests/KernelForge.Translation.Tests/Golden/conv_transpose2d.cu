@@ -94,7 +94,8 @@ __global__ void __launch_bounds__(256) k0_conv_transpose(const float* __restrict
             const int col = col0 + tx + j * kSide;
             if (row < kM && col < kN) {
                 const int n = col / 16384, p = col % 16384;
-                y[((int64_t)n * 64 + oc) * 16384 + p] = acc[i][j] + __ldg(bias + oc);
+                const int64_t flat = ((int64_t)n * 64 + oc) * 16384 + p;
+                y[flat] = acc[i][j] + __ldg(bias + oc);
             }
         }
     }

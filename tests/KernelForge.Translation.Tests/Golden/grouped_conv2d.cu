@@ -91,7 +91,8 @@ __global__ void __launch_bounds__(256) k0_conv(const float* __restrict__ x, cons
             const int col = col0 + tx + j * kSide;
             if (row < kM && col < kN) {
                 const int n = col / 9216, p = col % 9216;
-                y[((int64_t)n * 512 + oc) * 9216 + p] = acc[i][j];
+                const int64_t flat = ((int64_t)n * 512 + oc) * 9216 + p;
+                y[flat] = acc[i][j];
             }
         }
     }

@@ -24,10 +24,10 @@ public sealed class PassPipelineTests
     }
 
     [Fact]
-    public void Default_OrderIsViewsTransposesFlipsNormalizationOutputsFusion()
+    public void Default_OrderIsViewsTransposesFlipsNormalizationOutputsFusionEpilogues()
     {
         Assert.Equal(
-            ["FoldViews", "FoldTransposes", "FoldFlips", "FuseNormalization", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "EliminateDeadValues"],
+            ["FoldViews", "FoldTransposes", "FoldFlips", "FuseNormalization", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "FuseEpilogues", "EliminateDeadValues"],
             PassPipeline.Default.Passes.Select(p => p.Name));
     }
 }
