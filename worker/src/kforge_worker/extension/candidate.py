@@ -107,6 +107,6 @@ def _pybind_module_name(path: str, text: str) -> str | None:
         raise WorkerError(
             COMPILE_ERROR,
             f"{path}:{line}: PYBIND11_MODULE registers no \"forward\"; add m.def(\"forward\", &forward, \"forward\") "
-            "taking the problem's inputs, then its parameters in named_parameters() order.", file=path, line=line)
+            "taking the problem's inputs, then its parameters in named_parameters() order, then its buffers.", file=path, line=line)
     name = match.group(1)
     return None if name == "TORCH_EXTENSION_NAME" else name

@@ -3,7 +3,8 @@
 model_new: run the file (its ``load_inline`` builds), construct ``ModelNew(*get_init_inputs())`` after
 ``torch.manual_seed(seed)``, then copy the reference's parameters and buffers from the worker's ``.npy`` files into
 those of ModelNew with the same name, shape and dtype; each call passes the inputs only. pybind: build the ``.cu``;
-each call passes the inputs, then the parameters in ``named_parameters()`` order (the functional form).
+each call passes the inputs, then the parameters in ``named_parameters()`` order, then the buffers in ``named_buffers()``
+order (the functional form's arguments, and the ABI's order).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def load_candidate(request: LoadRequest) -> tuple[LoadedCandidate, LoadResponse]
         function, argument_indices = model, inputs
     else:
         function = build_pybind(source, request.build_dir)
-        argument_indices = inputs + role_indices(request.tensors, "parameter")
+        argument_indices = inputs + role_indices(request.tensors, *STATE_ROLES)
     build_seconds = time.perf_counter() - started
     loaded = LoadedCandidate(source.path, str(device), function, argument_indices, request.tensors, request.outputs,
                              request.input_files)
