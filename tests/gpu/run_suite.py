@@ -167,14 +167,15 @@ def run_throughput(args: argparse.Namespace, suite: Suite) -> None:
 
 
 def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> None:
-    """Translates every level-1 problem with the built-in translator and verifies what it produces.
+    """Translates the problems of --levels with the built-in translator and verifies what it produces.
 
     A problem the translator declines (exit 3) is a coverage gap, not a failure; a generated kernel that is rejected
     is a translator bug and fails the suite.
     """
     out_dir = args.out / "translated"
     wanted = set(args.translated.split(",")) if args.translated else None
-    for problem in sorted((ROOT / "problems/level1").glob("*.py")):
+    levels = [f"level{level.strip()}" for level in args.levels.split(",")]
+    for problem in [p for level in levels for p in sorted((ROOT / "problems" / level).glob("*.py"))]:
         if wanted is not None and problem.stem not in wanted:
             continue
         kernel = out_dir / problem.stem / "kernel.cu"
@@ -213,10 +214,11 @@ def main() -> int:
     parser.add_argument("--variants", type=int, default=50)
     parser.add_argument("--throughput-after", type=int, default=6, help="run the throughput batch after this many cases")
     parser.add_argument("--skip-throughput", action="store_true")
-    parser.add_argument("--skip-translated", action="store_true", help="skip translating and verifying problems/level1")
+    parser.add_argument("--skip-translated", action="store_true", help="skip translating and verifying problems (see --levels)")
     parser.add_argument("--skip-cases", action="store_true", help="skip the no-GPU check and tests/gpu/cases.json "
                         "(to split the suite over several device calls)")
-    parser.add_argument("--translated", help="comma-separated level-1 problem stems to translate and verify (default: all)")
+    parser.add_argument("--translated", help="comma-separated problem stems to translate and verify (default: all of --levels)")
+    parser.add_argument("--levels", default="1", help="comma-separated problem levels whose problems --translated draws from (default: 1)")
     parser.add_argument("--batch", action="store_true", help="evaluate cases of one problem in one kforge session")
     parser.add_argument("--order", choices=["file", "honest-first", "by-problem"], default="file",
                         help="honest-first: honest ABI kernels, then adversarial ABI, then torch-extension cases, grouped by "
