@@ -12,7 +12,7 @@ public sealed partial class CudaEmitter
 {
     private void EmitReduction(ReductionOp operation)
     {
-        var source = _values[operation.Source].Shape;
+        var source = operation.Prologue?.SourceShape ?? _values[operation.Source].Shape;
         var reduced = source[operation.Axis];
         var outer = source.Extents[..operation.Axis].Aggregate(1L, (p, e) => p * e);
         var inner = source.Extents[(operation.Axis + 1)..].Aggregate(1L, (p, e) => p * e);
@@ -61,18 +61,31 @@ public sealed partial class CudaEmitter
         _helpers |= accumulator.BlockHelpers;
         var name = NextKernelName(what + "_rows");
         var (threads, warps) = (schedule.BlockSize, schedule.BlockSize / 32);
-        var vectorized = schedule.VectorWidth == 4 && length % 4 == 0;
+        var vectorized = schedule.VectorWidth == 4 && length % 4 == 0 && operation.Prologue is null;
         var w = _kernels;
         w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
+        var prologue = operation.Prologue is { } fused ? WritePrologue(name, fused) : null;
         if (vectorized)
         {
-            WriteRowReductionKernel(w, name + "_vec4", operation, accumulator, threads, warps, schedule.ItemsPerThread, length, vector: true);
+            WriteRowReductionKernel(w, name + "_vec4", operation, accumulator, threads, warps, schedule.ItemsPerThread, length, vector: true, prologue: null);
         }
 
-        WriteRowReductionKernel(w, name + "_scalar", operation, accumulator, threads, warps, schedule.ItemsPerThread, length, vector: false);
-        WriteRowLauncher(name, "float", rows, threads, vectorized);
-        AddLaunch(name, operation.Source, operation.Result.Name);
-        var strategy = Invariant($"one block per row ({rows} rows of {length}), {(vectorized ? "float4 loads when aligned, " : "")}warp-shuffle + shared-memory block reduction");
+        WriteRowReductionKernel(w, name + "_scalar", operation, accumulator, threads, warps, schedule.ItemsPerThread, length, vector: false, prologue);
+        if (prologue is null)
+        {
+            WriteRowLauncher(name, "float", rows, threads, vectorized);
+            AddLaunch(name, operation.Source, operation.Result.Name);
+        }
+        else
+        {
+            w.Open($"void launch_{name}({prologue.LauncherParameters}float* y, cudaStream_t stream)");
+            w.Line($"{name}_scalar<<<{Rows(rows)}, {threads}, 0, stream>>>({prologue.Arguments}y);");
+            w.Close();
+            w.Line();
+            AddLaunch(name, [.. prologue.Loads, operation.Result.Name]);
+        }
+
+        var strategy = Invariant($"one block per row ({rows} rows of {length}), {(vectorized ? "float4 loads when aligned, " : "")}{(prologue is null ? "" : "each element computed by the fused elementwise chain, ")}warp-shuffle + shared-memory block reduction");
         AddKernel(name, KernelKind.RowReduction, schedule, operation, strategy);
     }
 
@@ -99,13 +112,17 @@ public sealed partial class CudaEmitter
         w.Line();
     }
 
-    private static void WriteRowReductionKernel(CudaWriter w, string name, ReductionOp operation, Accumulator accumulator, int threads, int warps, int unroll, long length, bool vector)
+    private static void WriteRowReductionKernel(CudaWriter w, string name, ReductionOp operation, Accumulator accumulator, int threads, int warps, int unroll, long length, bool vector, FusedCode? prologue)
     {
-        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, float* __restrict__ y)");
+        w.Open($"__global__ void __launch_bounds__({threads}) {name}({prologue?.KernelParameters ?? "const float* __restrict__ x, "}float* __restrict__ y)");
         w.Line($"__shared__ float s_acc[{warps}];");
-        w.Line(vector
-            ? Invariant($"const float4* xr = reinterpret_cast<const float4*>(x) + (int64_t)blockIdx.x * {length / 4};")
-            : Invariant($"const float* xr = x + (int64_t)blockIdx.x * {length};"));
+        if (prologue is null)
+        {
+            w.Line(vector
+                ? Invariant($"const float4* xr = reinterpret_cast<const float4*>(x) + (int64_t)blockIdx.x * {length / 4};")
+                : Invariant($"const float* xr = x + (int64_t)blockIdx.x * {length};"));
+        }
+
         w.Line($"float acc = {accumulator.Identity};");
         w.Directive(Invariant($"#pragma unroll {unroll}"));
         var index = length > int.MaxValue ? "int64_t" : "int";
@@ -117,7 +134,7 @@ public sealed partial class CudaEmitter
         }
         else
         {
-            accumulator.WriteScalarStep(w, "__ldg(xr + i)");
+            accumulator.WriteScalarStep(w, prologue is null ? "__ldg(xr + i)" : prologue.Apply("", Invariant($"(int64_t)blockIdx.x * {length} + i")));
         }
 
         w.Close();
@@ -143,22 +160,38 @@ public sealed partial class CudaEmitter
         var lanes = schedule.BlockSize / 32;
         var w = _kernels;
         w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
+        var prologue = operation.Prologue is { } fused ? WritePrologue(name, fused) : null;
         w.Line($"// Block (32, {lanes}): threadIdx.x walks 32 adjacent columns (coalesced), threadIdx.y splits the {reduced} reduced rows.");
-        w.Open($"__global__ void __launch_bounds__({schedule.BlockSize}) {name}(const float* __restrict__ x, float* __restrict__ y)");
+        w.Open($"__global__ void __launch_bounds__({schedule.BlockSize}) {name}({prologue?.KernelParameters ?? "const float* __restrict__ x, "}float* __restrict__ y)");
         w.Line($"__shared__ float s_part[{lanes}][33];  // +1 column: no bank conflicts");
         w.Line($"const int64_t outer = blockIdx.x / {columnBlocks};");
         w.Line($"const int64_t column = (int64_t)(blockIdx.x % {columnBlocks}) * 32 + threadIdx.x;");
         w.Line($"float acc = {accumulator.Identity};");
         w.Open($"if (column < {inner})");
-        w.Line($"const float* xc = x + outer * {reduced * inner} + column;");
-        if (accumulator.IsPlainElement)
+        var load = Invariant($"__ldg(xc + r * {inner})");
+        if (prologue is null)
         {
-            w.Line($"for (int64_t r = threadIdx.y; r < {reduced}; r += {lanes}) {accumulator.Step("acc", Invariant($"__ldg(xc + r * {inner})"))};");
+            w.Line($"const float* xc = x + outer * {reduced * inner} + column;");
+        }
+        else
+        {
+            load = prologue.Apply("", Invariant($"outer * {reduced * inner} + column + r * {inner}"));
+        }
+
+        if (accumulator.IsPlainElement && prologue is null)
+        {
+            w.Line($"for (int64_t r = threadIdx.y; r < {reduced}; r += {lanes}) {accumulator.Step("acc", load)};");
         }
         else
         {
             w.Open($"for (int64_t r = threadIdx.y; r < {reduced}; r += {lanes})");
-            accumulator.WriteScalarStep(w, Invariant($"__ldg(xc + r * {inner})"));
+            if (prologue is not null && accumulator.IsPlainElement)
+            {
+                w.Line($"const float v = {load};");
+                load = "v";
+            }
+
+            accumulator.WriteScalarStep(w, load);
             w.Close();
         }
 
@@ -172,12 +205,12 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
-        w.Open($"void launch_{name}(const float* x, float* y, cudaStream_t stream)");
-        w.Line($"{name}<<<{Rows(blocks)}, dim3(32, {lanes}), 0, stream>>>(x, y);");
+        w.Open($"void launch_{name}({prologue?.LauncherParameters ?? "const float* x, "}float* y, cudaStream_t stream)");
+        w.Line($"{name}<<<{Rows(blocks)}, dim3(32, {lanes}), 0, stream>>>({prologue?.Arguments ?? "x, "}y);");
         w.Close();
         w.Line();
-        AddLaunch(name, operation.Source, operation.Result.Name);
-        var strategy = Invariant($"column reduction ({outer} x {inner} outputs over {reduced} rows): 32 columns per block, partial sums over {lanes} thread rows, combined in shared memory");
+        AddLaunch(name, [.. prologue?.Loads ?? [operation.Source], operation.Result.Name]);
+        var strategy = Invariant($"column reduction ({outer} x {inner} outputs over {reduced} rows): 32 columns per block, partial sums over {lanes} thread rows, combined in shared memory{(prologue is null ? "" : ", each element computed by the fused elementwise chain")}");
         AddKernel(name, KernelKind.ColumnReduction, schedule, operation, strategy);
     }
 

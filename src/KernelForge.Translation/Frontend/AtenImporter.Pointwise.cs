@@ -49,6 +49,8 @@ internal sealed partial class AtenImporter
         ["aten.add.Scalar"] = BinaryOpKind.Add,
         ["aten.sub.Tensor"] = BinaryOpKind.Sub,
         ["aten.sub.Scalar"] = BinaryOpKind.Sub,
+        ["aten.rsub.Scalar"] = BinaryOpKind.Sub,  // other - alpha * self: operands swapped in ImportBinary
+        ["aten.rsub.Tensor"] = BinaryOpKind.Sub,
         ["aten.mul.Tensor"] = BinaryOpKind.Mul,
         ["aten.mul.Scalar"] = BinaryOpKind.Mul,
         ["aten.div.Tensor"] = BinaryOpKind.Div,
@@ -117,9 +119,15 @@ internal sealed partial class AtenImporter
             return false;
         }
 
+        if (node.Target.StartsWith("aten.rsub.", StringComparison.Ordinal))
+        {
+            // torch.rsub(self, other, alpha) = other - alpha * self.
+            (left, right) = (right, left);
+        }
+
         if (alpha != 1.0 && kind is BinaryOpKind.Add or BinaryOpKind.Sub)
         {
-            // torch: self + alpha * other.
+            // torch: self + alpha * other (for rsub, the swapped self).
             var scaled = new IRValue(FreshName(node.Name + "_alpha"), right.Shape, right.DataType);
             right = Emit(node, new BinaryOp(scaled, BinaryOpKind.Mul, right.Name, Constant(node, alpha!.Value).Name), isNodeResult: false);
         }

@@ -137,6 +137,15 @@ public static class IRVerifier
             case ReshapeOp reshape when operands[reshape.Source].Shape.ElementCount != result.Shape.ElementCount:
                 errors.Error(result.Name, $"reshapes {operands[reshape.Source].Shape} to {result.Shape}: the element counts differ.");
                 break;
+            case ReductionOp { Prologue: { } prologue } reduction:
+                CheckReduction(reduction, prologue.SourceShape, errors);
+                if (prologue.SourceShape.ElementCount != prologue.ExpressionShape.ElementCount || reduction.IsIndex
+                    || operands.Values.Any(o => !Broadcasting.BroadcastsTo(o.Shape, prologue.ExpressionShape)))
+                {
+                    errors.Error(result.Name, $"has a prologue of shape {prologue.ExpressionShape} for a source of {prologue.SourceShape}; expected as many elements, loads that broadcast to it, and a value reduction.");
+                }
+
+                break;
             case ReductionOp reduction:
                 CheckReduction(reduction, operands[reduction.Source].Shape, errors);
                 break;

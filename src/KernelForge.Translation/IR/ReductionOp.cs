@@ -13,16 +13,27 @@ public sealed record ReductionOp(IRValue Result, ReductionKind Kind, string Sour
 {
     public double Correction { get; init; }
 
-    public override IReadOnlyList<string> Operands => [Source];
+    /// <summary>
+    /// The chain that computes each source element, or null (the source is loaded). With a prologue, <c>Source</c> names the
+    /// value the chain used to store, no longer in the graph; its shape is <see cref="IR.Prologue.SourceShape"/>.
+    /// </summary>
+    public Prologue? Prologue { get; init; }
+
+    public override IReadOnlyList<string> Operands => Prologue is null ? [Source] : Prologue.Loads;
 
     /// <summary>True for the kinds whose result is an int64 index.</summary>
     public bool IsIndex => IsIndexKind(Kind);
 
-    public override Operation RenameOperands(Func<string, string> rename) => this with { Source = rename(Source) };
+    public override Operation RenameOperands(Func<string, string> rename) =>
+        Prologue is null ? this with { Source = rename(Source) } : this with { Prologue = Prologue.Rename(rename) };
 
-    public override string Describe() => Kind is ReductionKind.Variance or ReductionKind.StandardDeviation
-        ? Invariant($"{IRPrinter.Name(Kind)}(%{Source}, axis={Axis}, correction={IRPrinter.Number(Correction)})")
-        : Invariant($"{IRPrinter.Name(Kind)}(%{Source}, axis={Axis})");
+    public override string Describe()
+    {
+        var source = Prologue is null ? "%" + Source : Invariant($"{Prologue} as {Prologue.SourceShape}");
+        return Kind is ReductionKind.Variance or ReductionKind.StandardDeviation
+            ? Invariant($"{IRPrinter.Name(Kind)}({source}, axis={Axis}, correction={IRPrinter.Number(Correction)})")
+            : Invariant($"{IRPrinter.Name(Kind)}({source}, axis={Axis})");
+    }
 
     public static bool IsIndexKind(ReductionKind kind) => kind is ReductionKind.ArgMax or ReductionKind.ArgMin;
 }
