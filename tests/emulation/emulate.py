@@ -391,7 +391,11 @@ def run_case_in_process(library: str, graph_path: str) -> int:
     graph = json.loads(Path(graph_path).read_text())
     _, values = graph_for(name, torch)
     inputs = [values[i["name"]].float().contiguous() for i in graph["inputs"]]
-    expected = [values[o] for o in graph["outputs"]]
+    return run_entry(torch, library, inputs, [values[o] for o in graph["outputs"]])
+
+
+def run_entry(torch, library: str, inputs: list, expected: list) -> int:
+    """Calls the ABI entry of ``library`` on float32 ``inputs`` and compares with float64 ``expected``; prints why on failure."""
     outputs = [torch.full(tuple(e.shape), float("nan"), dtype=torch.float32) if e.is_floating_point()
                else torch.full(tuple(e.shape), -12345, dtype=e.dtype) for e in expected]
     keep = []
@@ -423,8 +427,8 @@ def run_case_in_process(library: str, graph_path: str) -> int:
         if not torch.isfinite(got).all():
             print(f"output {index}: {int((~torch.isfinite(got)).sum())} of {got.numel()} not finite (unwritten or NaN)")
             return 1
-        error = (got - want).abs()
-        bad = int((error > 1e-4 + 1e-4 * want.abs()).sum())
+        error = (got - want.double()).abs()
+        bad = int((error > 1e-4 + 1e-4 * want.double().abs()).sum())
         if bad:
             worst = int(error.argmax())
             print(f"output {index}: {bad} of {got.numel()} off; worst at flat index {worst}: got {got.flatten()[worst].item():.6g}, "
@@ -433,6 +437,25 @@ def run_case_in_process(library: str, graph_path: str) -> int:
         report.append(f"max abs error {error.max().item():.3g} over {got.numel()} outputs")
     print("; ".join(report))
     return 0
+
+
+def asan_preload() -> str:
+    """LD_PRELOAD for a Python that loads ASan-built libraries; libstdc++ too, else ASan's __cxa_throw interceptor finds
+    no real function when torch throws (and catches) internally."""
+    return " ".join(subprocess.run(["g++", f"-print-file-name={library}"], capture_output=True, text=True).stdout.strip()
+                    for library in ("libasan.so", "libstdc++.so.6"))
+
+
+def build_emulation(cu_path: Path, so_path: Path) -> tuple[str | None, str]:
+    """Builds the translated ``cu_path`` for the CPU stand-in; (library path, "") or (None, the compiler's complaint)."""
+    emulable = so_path.with_suffix(".emu.cpp")
+    emulable.write_text(emulable_source(cu_path.read_text()))
+    build = subprocess.run(["g++", "-std=c++20", "-O1", "-g", "-fsanitize=address", "-fno-omit-frame-pointer", "-shared", "-fPIC",
+                            "-pthread", f"-I{HERE / 'include'}", f"-I{ROOT / 'abi'}", str(emulable), "-o", str(so_path)],
+                           capture_output=True, text=True)
+    if build.returncode != 0:
+        return None, f"g++ exited {build.returncode}\n{build.stderr[-3000:]}"
+    return str(so_path), ""
 
 
 def main() -> int:
@@ -449,9 +472,7 @@ def main() -> int:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kforge-emulate-"))
     work.mkdir(parents=True, exist_ok=True)
     kforge = [args.kforge] if not args.kforge.endswith(".dll") else ["dotnet", args.kforge]
-    # libstdc++ preloaded too: else ASan's __cxa_throw interceptor finds no real function when torch throws (and catches) internally.
-    asan = " ".join(subprocess.run(["g++", f"-print-file-name={library}"], capture_output=True, text=True).stdout.strip()
-                    for library in ("libasan.so", "libstdc++.so.6"))
+    asan = asan_preload()
     passed = failed = 0
     for name in args.only or list(CASES):
         graph, _ = graph_for(name, torch)
@@ -464,14 +485,10 @@ def main() -> int:
             failed += 1
             print(f"FAIL {name}: translate exited {translate.returncode}\n{translate.stdout}{translate.stderr}")
             continue
-        emulable = work / f"{name}.emu.cpp"
-        emulable.write_text(emulable_source(cu_path.read_text()))
-        build = subprocess.run(["g++", "-std=c++20", "-O1", "-g", "-fsanitize=address", "-fno-omit-frame-pointer", "-shared", "-fPIC",
-                                "-pthread", f"-I{HERE / 'include'}", f"-I{ROOT / 'abi'}", str(emulable), "-o", str(so_path)],
-                               capture_output=True, text=True)
-        if build.returncode != 0:
+        library, error = build_emulation(cu_path, so_path)
+        if library is None:
             failed += 1
-            print(f"FAIL {name}: g++ exited {build.returncode}\n{build.stderr[-3000:]}")
+            print(f"FAIL {name}: {error}")
             continue
         env = dict(os.environ, LD_PRELOAD=asan, ASAN_OPTIONS="detect_leaks=0")
         run = subprocess.run([sys.executable, __file__, "--kforge", args.kforge, "--child", str(so_path), str(graph_path)],

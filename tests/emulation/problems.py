@@ -1,0 +1,189 @@
+"""The translator on this repository's own problems, without a GPU: trace → translate → run on the CPU → compare with Model.
+
+For each problem under problems/level*: its integer size constants are shrunk (so a CPU stand-in can run every CUDA
+thread), the Model is traced to ATen ops with Debian's torch (make_fx with core-ATen-like decompositions; torch 1.13
+has no torch.export, so graphs resemble but do not equal what the GPU host's torch 2.x exports), written as a schema v1
+graph with the worker's own encoder, translated with `kforge translate --graph`, built against include/cuda_runtime.h,
+run under AddressSanitizer, and compared with the Model's own float64 output.
+
+Prints one line per problem: ok, gap (the translator declined: a coverage gap, with its diagnostic), FAIL (a translated
+kernel gave wrong results or crashed: a translator bug), or skip (tracing or shrinking failed). Ends with
+"N passed, N failed" where gaps and skips count as neither. Not GPU evidence; see README.md.
+
+    /usr/bin/python3 tests/emulation/problems.py --kforge src/KernelForge.Cli/bin/Debug/net10.0/kforge.dll [--only relu,conv2d]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT / "worker" / "src"))
+sys.path.insert(0, str(HERE))
+
+from emulate import asan_preload, build_emulation, run_entry  # noqa: E402
+from kforge_worker.export import graph_to_schema  # noqa: E402
+from kforge_worker.problem import execute_problem, read_problem  # noqa: E402
+
+# What core-ATen decomposition (torch 2.x run_decompositions) rewrites, as far as torch 1.13's table has it.
+DECOMPOSED = ["elu", "hardsigmoid", "hardswish", "softplus", "mish", "silu", "mse_loss", "huber_loss", "smooth_l1_loss",
+              "tril", "triu", "masked_fill", "logsumexp", "std", "var_mean", "std_mean", "rsub", "hardshrink",
+              "softshrink", "threshold", "clamp_min", "clamp_max", "leaky_relu_", "log_sigmoid_forward", "l1_loss",
+              "binary_cross_entropy_with_logits", "nll_loss_forward", "xlogy", "norm", "mv", "dot", "t", "transpose",
+              "squeeze", "addcmul", "addcdiv", "lerp", "glu", "celu", "logit", "frac", "sgn"]
+
+
+def shrink(value: int) -> int:
+    """Smaller sizes that keep divisibility for the common cases (channels vs groups, even lengths)."""
+    if value >= 4096:
+        return max(64, value // 128)
+    if value >= 512:
+        return max(16, value // 32)
+    if value >= 64:
+        return max(8, value // 8)
+    return value
+
+
+class Signature:
+    """What graph_to_schema reads of an ExportedProgram's graph_signature: one spec per placeholder."""
+
+    class Spec:
+        def __init__(self, name: str, kind: str, target: str | None) -> None:
+            self.arg = type("Arg", (), {"name": name})()
+            self.kind = kind
+            self.target = target
+
+    def __init__(self, specs: list[Spec]) -> None:
+        self.input_specs = specs
+
+
+def trace(torch, model, inputs) -> dict:
+    from torch._decomp import get_decompositions
+    from torch.fx.experimental.proxy_tensor import make_fx
+    from torch.nn.utils.stateless import functional_call
+
+    parameters = list(model.named_parameters())
+    buffers = list(model.named_buffers())
+    names = [name for name, _ in parameters + buffers]
+
+    def forward(*arguments):
+        state = dict(zip(names, arguments[len(inputs):]))
+        return functional_call(model, state, tuple(arguments[:len(inputs)]))
+
+    table = get_decompositions([getattr(torch.ops.aten, op) for op in DECOMPOSED if hasattr(torch.ops.aten, op)])
+    arguments = [*inputs, *[t for _, t in parameters], *[t for _, t in buffers]]
+    with torch.no_grad():
+        module = make_fx(forward, decomposition_table=table)(*arguments)
+    module.graph.eliminate_dead_code()
+    module.recompile()
+
+    class Recorder(torch.fx.Interpreter):
+        def run_node(self, node):
+            result = super().run_node(node)
+            node.meta["val"] = result
+            return result
+
+    with torch.no_grad():
+        Recorder(module).run(*arguments)
+    placeholders = [node for node in module.graph.nodes if node.op == "placeholder"]
+    kinds = ["USER_INPUT"] * len(inputs) + ["PARAMETER"] * len(parameters) + ["BUFFER"] * len(buffers)
+    targets = [None] * len(inputs) + names
+    specs = [Signature.Spec(node.name, kind, target) for node, kind, target in zip(placeholders, kinds, targets)]
+    exported = type("Exported", (), {"graph_module": module, "graph_signature": Signature(specs)})()
+    return graph_to_schema(exported, [n for n, _ in parameters], [n for n, _ in buffers]), arguments
+
+
+def check(path: Path, kforge: list[str], work: Path, asan: str) -> tuple[str, str]:
+    import torch
+    source = read_problem(str(path))
+    namespace = execute_problem(source)
+    for key, value in list(namespace.items()):
+        if isinstance(value, int) and not isinstance(value, bool) and not key.startswith("_"):
+            namespace[key] = shrink(value)
+    try:
+        torch.manual_seed(0)
+        model = namespace["Model"](*namespace["get_init_inputs"]()).eval()
+        torch.manual_seed(1)
+        inputs = list(namespace["get_inputs"]())
+        if any(not isinstance(t, torch.Tensor) or not t.is_floating_point() for t in inputs):
+            return "skip", "a non-float input (the translator takes float32 tensors only)"
+        graph, arguments = trace(torch, model, inputs)
+    except Exception as error:  # noqa: BLE001 - any failure here is the tracer's or the shrink's, reported as a skip
+        return "skip", f"trace: {type(error).__name__}: {str(error).splitlines()[0][:160] if str(error) else ''}"
+    stem = f"{path.parent.name}_{path.stem}"
+    graph_path, cu_path = work / f"{stem}.json", work / f"{stem}.cu"
+    graph_path.write_text(json.dumps(graph, indent=1))
+    translate = subprocess.run([*kforge, "translate", str(path), "--graph", str(graph_path), "-o", str(cu_path), "--json"],
+                               capture_output=True, text=True, cwd=ROOT)
+    if translate.returncode == 3:
+        try:
+            diagnostics = json.loads(translate.stdout).get("diagnostics", [])
+            first = diagnostics[0] if diagnostics else {}
+            return "gap", f"{first.get('node', '?')}: {first.get('message', '')[:200]}"
+        except (json.JSONDecodeError, AttributeError, IndexError):
+            return "gap", translate.stderr.strip()[-200:]
+    if translate.returncode != 0:
+        return "FAIL", f"translate exited {translate.returncode}: {(translate.stdout + translate.stderr).strip()[-300:]}"
+    library, error = build_emulation(cu_path, work / f"{stem}.so")
+    if library is None:
+        return "FAIL", error
+    with torch.no_grad():
+        model64 = copy.deepcopy(model).double()
+        expected = model64(*[t.double() for t in inputs])
+    expected = list(expected) if isinstance(expected, (tuple, list)) else [expected]
+    tensors_path = work / f"{stem}.pt"
+    torch.save({"arguments": arguments, "expected": expected}, tensors_path)
+    env = dict(os.environ, LD_PRELOAD=asan, ASAN_OPTIONS="detect_leaks=0")
+    run = subprocess.run([sys.executable, __file__, "--child", str(library), str(tensors_path)],
+                         capture_output=True, text=True, env=env, timeout=900)
+    detail = (run.stdout + run.stderr).strip().splitlines()
+    if run.returncode == 0:
+        return "ok", detail[-1] if detail else ""
+    return "FAIL", "\n".join(detail[-12:])
+
+
+def child(library: str, tensors_path: str) -> int:
+    import torch
+    data = torch.load(tensors_path)
+    arguments = [t.float().contiguous() for t in data["arguments"]]
+    return run_entry(torch, library, arguments, data["expected"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kforge", help="the kforge executable (or kforge.dll, run with dotnet)")
+    parser.add_argument("--only", help="comma-separated problem stems")
+    parser.add_argument("--levels", default="1,2,3")
+    parser.add_argument("--keep", help="keep the generated files in this folder")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
+
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kforge-problems-"))
+    work.mkdir(parents=True, exist_ok=True)
+    kforge = [args.kforge] if not args.kforge.endswith(".dll") else ["dotnet", args.kforge]
+    wanted = set(args.only.split(",")) if args.only else None
+    asan = asan_preload()
+    counts = {"ok": 0, "FAIL": 0, "gap": 0, "skip": 0}
+    for level in args.levels.split(","):
+        for path in sorted((ROOT / "problems" / f"level{level.strip()}").glob("*.py")):
+            if wanted is not None and path.stem not in wanted:
+                continue
+            verdict, detail = check(path, kforge, work, asan)
+            counts[verdict] += 1
+            print(f"{verdict:<4} level{level.strip()}/{path.stem}: {detail}", flush=True)
+    print(f"translated and right: {counts['ok']}; wrong: {counts['FAIL']}; coverage gaps: {counts['gap']}; skipped: {counts['skip']}")
+    print(f"{counts['ok']} passed, {counts['FAIL']} failed")
+    return 0 if counts["FAIL"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
