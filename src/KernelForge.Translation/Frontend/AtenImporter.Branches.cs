@@ -128,6 +128,31 @@ internal sealed partial class AtenImporter
         }
     }
 
+    /// <summary>
+    /// <c>prelu(self, weight)</c> and <c>_prelu_kernel(self, weight)</c>: <c>x &gt; 0 ? x : weight·x</c>; a 1-d weight of the channel count
+    /// applies per channel (axis 1), one of one element everywhere.
+    /// </summary>
+    private bool ImportPrelu(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryTensor(node, 1, "weight", out var weight)) || !AreFloat32(node, x, weight))
+        {
+            return false;
+        }
+
+        if (weight.Shape.Rank == 1 && x.Shape.Rank >= 2 && weight.Shape[0] == x.Shape[1] && weight.Shape[0] != 1)
+        {
+            weight = PerChannel(node, weight, x.Shape);
+        }
+        else if (!Broadcasting.BroadcastsTo(weight.Shape, x.Shape))
+        {
+            _diagnostics.Error(node.Name, $"{node.Target}: the weight {weight.Shape} fits neither the channels nor the shape of {x.Shape}.");
+            return false;
+        }
+
+        var e = new Elementwise(this, node, x.Shape);
+        return e.Result(e.Select(e.Compare(BinaryOpKind.Greater, x, 0.0), x, e.Binary(BinaryOpKind.Mul, weight, x)));
+    }
+
     /// <summary>Builds an elementwise chain for one node: every step a helper value, the last registered as the node's result.</summary>
     private sealed class Elementwise(AtenImporter importer, ExportedNode node, Shape shape)
     {

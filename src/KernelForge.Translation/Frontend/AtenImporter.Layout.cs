@@ -200,4 +200,77 @@ internal sealed partial class AtenImporter
         Emit(node, new UnaryOp(new IRValue(node.Name, shape, DataType.Float32), UnaryOpKind.Identity, constant.Name));
         return true;
     }
+
+    /// <summary><c>split.Tensor(self, split_size, dim=0)</c> and <c>split_with_sizes(self, split_sizes, dim=0)</c>: a tuple of slices, each a copy when read.</summary>
+    private bool ImportSplit(ExportedNode node)
+    {
+        var withSizes = node.Target.StartsWith("aten.split_with_sizes", StringComparison.Ordinal);
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, withSizes ? "split_sizes" : "split_size", out var sizes) & TryIntList(node, 2, "dim", out var dims)))
+        {
+            return false;
+        }
+
+        if (sizes is null or [] || x.Shape.Rank == 0 || dims is { Length: > 1 } || !TryAxis(node, dims is [var d] ? d : 0, x.Shape.Rank, out var axis))
+        {
+            return sizes is null or [] || x.Shape.Rank == 0 ? Unsupported(node, "split sizes of a tensor with dims") : false;
+        }
+
+        var extent = x.Shape[axis];
+        var lengths = new List<long>();
+        if (withSizes)
+        {
+            lengths.AddRange(sizes);
+        }
+        else
+        {
+            for (var start = 0L; start < extent; start += sizes[0])
+            {
+                lengths.Add(Math.Min(sizes[0], extent - start));
+            }
+        }
+
+        if (lengths.Any(l => l < 1) || lengths.Sum() != extent)
+        {
+            _diagnostics.Error(node.Name, Invariant($"{node.Target}: pieces [{string.Join(", ", lengths)}] do not cover dim {axis} of {x.Shape}; torch refuses it too."));
+            return false;
+        }
+
+        var pieces = new List<(IRValue? Value, string? Reason)>();
+        var offset = 0L;
+        foreach (var length in lengths)
+        {
+            var shape = Shape.Of([.. x.Shape.Extents.SetItem(axis, length)]);
+            var name = FreshName(Invariant($"{node.Name}_{pieces.Count}"));
+            pieces.Add((Emit(node, length == extent
+                ? new ReshapeOp(x with { Name = name }, x.Name)
+                : new SliceOp(new IRValue(name, shape, x.DataType), x.Name, axis, offset, 1), isNodeResult: false), null));
+            offset += length;
+        }
+
+        _tuples[node.Name] = [.. pieces];
+        return true;
+    }
+
+    /// <summary><c>pixel_shuffle(self, upscale_factor)</c>: <c>[N, C·r², H, W]</c> viewed as <c>[N, C, r, r, H, W]</c>, permuted to <c>[N, C, H, r, W, r]</c>, viewed as <c>[N, C, H·r, W·r]</c>.</summary>
+    private bool ImportPixelShuffle(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "upscale_factor", out var factors)))
+        {
+            return false;
+        }
+
+        if (factors is not [var r and > 0] || x.Shape.Rank < 3 || x.Shape[^3] % (r * r) != 0)
+        {
+            return Unsupported(node, Invariant($"pixel_shuffle of {x.Shape} by {(factors is [var f] ? f : 0)} (channels must divide by the factor squared)"));
+        }
+
+        var lead = x.Shape.Extents[..^3];
+        var (c, h, w) = (x.Shape[^3] / (r * r), x.Shape[^2], x.Shape[^1]);
+        var k = lead.Length;
+        var split = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of([.. lead, c, r, r, h, w]), x.DataType), x.Name), isNodeResult: false);
+        int[] order = [.. Enumerable.Range(0, k), k, k + 3, k + 1, k + 4, k + 2];
+        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
+        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. lead, c, h * r, w * r]), x.DataType), permuted.Name));
+        return true;
+    }
 }
