@@ -33,6 +33,10 @@ public sealed partial class CudaEmitter
             w.Line($"y[o] = __ldg(x0 + {SourceOffset(shape, d => Invariant($"c{position[d]}"))});"));
     }
 
+    private void EmitDiagonal(DiagonalOp operation) =>
+        EmitCopy(operation, "diag", [operation.Source], "the vector's element on the diagonal, zero elsewhere", w =>
+            w.Line("y[o] = c0 == c1 ? __ldg(x0 + c0) : 0.0f;"));
+
     private void EmitSlice(SliceOp operation)
     {
         var source = _values[operation.Source].Shape;

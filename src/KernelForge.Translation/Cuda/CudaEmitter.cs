@@ -131,6 +131,9 @@ public sealed partial class CudaEmitter
             case SliceOp slice:
                 EmitSlice(slice);
                 break;
+            case DiagonalOp diagonal:
+                EmitDiagonal(diagonal);
+                break;
             case PadOp pad:
                 EmitPad(pad);
                 break;

@@ -273,4 +273,21 @@ internal sealed partial class AtenImporter
         Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. lead, c, h * r, w * r]), x.DataType), permuted.Name));
         return true;
     }
+
+    /// <summary><c>diag(self, diagonal=0)</c> of a vector: the diagonal matrix (a matrix's diagonal, or another diagonal, is refused).</summary>
+    private bool ImportDiag(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "diagonal", out var offsets)))
+        {
+            return false;
+        }
+
+        if (x.Shape.Rank != 1 || offsets is not (null or [0]))
+        {
+            return Unsupported(node, "only the main-diagonal matrix of a vector is");
+        }
+
+        Emit(node, new DiagonalOp(new IRValue(node.Name, Shape.Of(x.Shape[0], x.Shape[0]), x.DataType), x.Name));
+        return true;
+    }
 }

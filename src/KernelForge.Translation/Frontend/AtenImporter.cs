@@ -127,6 +127,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.cat.default" => ImportCat(node),
         "aten.split.Tensor" or "aten.split_with_sizes.default" => ImportSplit(node),
         "aten.pixel_shuffle.default" => ImportPixelShuffle(node),
+        "aten.diag.default" => ImportDiag(node),
         "aten.prelu.default" or "aten._prelu_kernel.default" => ImportPrelu(node),
         "aten.constant_pad_nd.default" => ImportConstantPad(node),
         "aten.full.default" or "aten.full_like.default" or "aten.zeros.default" or "aten.ones.default" or "aten.zeros_like.default" or "aten.ones_like.default"

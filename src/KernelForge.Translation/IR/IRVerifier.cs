@@ -171,6 +171,9 @@ public static class IRVerifier
                 && (permute.Order.Length != source.Rank || permute.Order.Order().Select((a, i) => a != i).Any(x => x) || PermuteOp.Permuted(source, permute.Order) != result.Shape):
                 errors.Error(result.Name, $"{permute.Describe()} of {source} into {result.Shape}: expected a permutation of the source's axes and the permuted shape.");
                 break;
+            case DiagonalOp diagonal when operands[diagonal.Source].Shape is var source && (source.Rank != 1 || result.Shape != Shape.Of(source[0], source[0])):
+                errors.Error(result.Name, $"{diagonal.Describe()} of {source} into {result.Shape}: expected a vector and the square matrix of its length.");
+                break;
             case SliceOp slice when operands[slice.Source].Shape is var source
                 && (slice.Axis < 0 || slice.Axis >= source.Rank || slice.Start < 0 || slice.Step < 1 || result.Shape.Rank != source.Rank
                     || Enumerable.Range(0, source.Rank).Any(d => d != slice.Axis && source[d] != result.Shape[d])

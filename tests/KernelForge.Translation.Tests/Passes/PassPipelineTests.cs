@@ -27,7 +27,7 @@ public sealed class PassPipelineTests
     public void Default_OrderIsViewsTransposesFlipsNormalizationOutputsFusionEpilogues()
     {
         Assert.Equal(
-            ["FoldViews", "FoldTransposes", "FoldFlips", "FuseNormalization", "SplitLongReductions", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "FuseEpilogues", "FusePrologues", "EliminateDeadValues"],
+            ["FoldViews", "FoldTransposes", "FoldFlips", "SimplifyDiagonalProducts", "FuseNormalization", "SplitLongReductions", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "FuseEpilogues", "FusePrologues", "EliminateDeadValues"],
             PassPipeline.Default.Passes.Select(p => p.Name));
     }
 }
