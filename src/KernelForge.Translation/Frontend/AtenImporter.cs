@@ -23,9 +23,13 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
 
+    /// <summary>Every name the graph itself defines, so helper values never take one a later node will use.</summary>
+    private readonly HashSet<string> _graphNames = new(StringComparer.Ordinal);
+
     /// <summary>The IR of <paramref name="graph"/>; null when any error was reported.</summary>
     public IRGraph? Import(ExportedGraph graph)
     {
+        _graphNames.UnionWith(graph.Inputs.Select(i => i.Name).Concat(graph.Nodes.Select(n => n.Name)));
         foreach (var input in graph.Inputs)
         {
             ImportInput(input);
@@ -117,7 +121,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten._softmax.default" or "aten.softmax.int" => ImportSoftmax(node, isLog: false),
         "aten._log_softmax.default" or "aten.log_softmax.int" => ImportSoftmax(node, isLog: true),
         "aten.native_layer_norm.default" or "aten.layer_norm.default" => ImportLayerNorm(node),
-        "aten.view.default" or "aten._unsafe_view.default" or "aten.reshape.default" => ImportReshape(node),
+        "aten.view.default" or "aten._unsafe_view.default" or "aten.reshape.default" or "aten._reshape_alias.default" => ImportReshape(node),
         "aten.unsqueeze.default" or "aten.squeeze.dim" or "aten.squeeze.dims" or "aten.squeeze.default" => ImportSqueeze(node),
         "aten.clone.default" or "aten.alias.default" or "aten.detach.default" or "aten.lift_fresh_copy.default" or "aten._to_copy.default" => ImportCopy(node),
         "aten.expand.default" => ImportExpand(node),
@@ -168,7 +172,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
     private string FreshName(string stem)
     {
         var name = stem;
-        for (var i = 1; !_names.Add(name); i++)
+        for (var i = 1; _graphNames.Contains(name) || !_names.Add(name); i++)
         {
             name = Invariant($"{stem}_{i}");
         }

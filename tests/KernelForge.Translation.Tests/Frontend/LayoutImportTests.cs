@@ -76,4 +76,20 @@ public sealed class LayoutImportTests
         Assert.Equal(Shape.Of(5, 3, 4), permute.Result.Shape);
         Assert.Empty(IRVerifier.Verify(graph));
     }
+
+    [Fact]
+    public void Read_HelperValueNamesNeverTakeALaterNodesName()
+    {
+        // split's pieces are helper values; a later node of the graph is called split_1, as FX names a second split.
+        var result = ReductionImportTests.Read(
+            """
+            {"name": "split", "target": "aten.split.Tensor", "args": [{"node": "x"}, 2, 1], "kwargs": {}, "shape": [[4, 2], [4, 2]], "dtype": ["float32", "float32"]},
+            {"name": "getitem", "target": "getitem", "args": [{"node": "split"}, 1], "kwargs": {}, "shape": [4, 2], "dtype": "float32"},
+            {"name": "split_1", "target": "aten.split.Tensor", "args": [{"node": "getitem"}, 1, 1], "kwargs": {}, "shape": [[4, 1], [4, 1]], "dtype": ["float32", "float32"]},
+            {"name": "getitem_1", "target": "getitem", "args": [{"node": "split_1"}, 0], "kwargs": {}, "shape": [4, 1], "dtype": "float32"}
+            """, "getitem_1", [4, 4]);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(IRVerifier.Verify(result.Graph!));
+    }
 }
