@@ -204,7 +204,7 @@ internal sealed partial class AtenImporter
     /// <summary><c>split.Tensor(self, split_size, dim=0)</c> and <c>split_with_sizes(self, split_sizes, dim=0)</c>: a tuple of slices, each a copy when read.</summary>
     private bool ImportSplit(ExportedNode node)
     {
-        var withSizes = node.Target.StartsWith("aten.split_with_sizes", StringComparison.Ordinal);
+        var withSizes = node.Target.Contains("split_with_sizes", StringComparison.Ordinal);
         if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, withSizes ? "split_sizes" : "split_size", out var sizes) & TryIntList(node, 2, "dim", out var dims)))
         {
             return false;

@@ -129,7 +129,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.slice.Tensor" => ImportSlice(node),
         "aten.select.int" => ImportSelect(node),
         "aten.cat.default" => ImportCat(node),
-        "aten.split.Tensor" or "aten.split_with_sizes.default" => ImportSplit(node),
+        "aten.split.Tensor" or "aten.split_with_sizes.default" or "aten.unsafe_split.Tensor" or "aten.unsafe_split_with_sizes.default" => ImportSplit(node),
         "aten.pixel_shuffle.default" => ImportPixelShuffle(node),
         "aten.diag.default" => ImportDiag(node),
         "aten.prelu.default" or "aten._prelu_kernel.default" => ImportPrelu(node),
