@@ -120,6 +120,8 @@ CASES: dict[str, dict] = {
     "reverse_cumsum_inner_folded": {"inputs": [("x", [3, 30, 5], "input")],
                                     "nodes": [("f", "aten.flip.default", [node("x"), [1]], {}), ("c", "aten.cumsum.default", [node("f"), 1], {}),
                                               ("out", "aten.flip.default", [node("c"), [1]], {})], "outputs": ["out"]},
+    "cummax_values_multi_chunk": first_of("aten.cummax.default", [("x", [3, 2500], "input")], [node("x"), 1]),
+    "cummin_values_inner_axis": first_of("aten.cummin.default", [("x", [4, 50, 7], "input")], [node("x"), 1]),
     "flip_two_axes": one("aten.flip.default", [3, 4, 5], [0, 2]),
     "layer_norm_three_trailing_dims": first_of("aten.native_layer_norm.default",
                                                [("x", [2, 3, 5, 7], "input"), ("w", [3, 5, 7], "parameter"), ("b", [3, 5, 7], "parameter")],

@@ -3,7 +3,7 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Cuda;
 
-/// <summary>Inclusive scans (cumsum, cumprod, forward or reverse).</summary>
+/// <summary>Inclusive scans (cumsum, cumprod, cummax, cummin values; forward or reverse).</summary>
 /// <remarks>
 /// A scan of the last axis gives each row a block: the row goes through in chunks of block x items elements; each thread
 /// scans its items in registers, a warp-shuffle scan combines thread totals, shared memory combines warp totals, and a
@@ -23,8 +23,16 @@ public sealed partial class CudaEmitter
             return;
         }
 
-        var what = operation.Kind == ScanKind.Sum ? "cumsum" : "cumprod";
-        var (identity, combine) = operation.Kind == ScanKind.Sum ? ("0.0f", "+") : ("1.0f", "*");
+        var what = "cum" + operation.Kind.ToString().ToLowerInvariant();
+        (string Identity, Func<string, string, string> Combine) scan = operation.Kind switch
+        {
+            ScanKind.Sum => ("0.0f", (a, b) => $"{a} + {b}"),
+            ScanKind.Prod => ("1.0f", (a, b) => $"{a} * {b}"),
+            ScanKind.Max => ("-INFINITY", (a, b) => $"kf_max_nan({a}, {b})"),
+            _ => ("INFINITY", (a, b) => $"kf_min_nan({a}, {b})"),
+        };
+        _helpers |= operation.Kind switch { ScanKind.Max => DeviceHelpers.MaxNan, ScanKind.Min => DeviceHelpers.MinNan, _ => DeviceHelpers.None };
+        var (identity, combine) = scan;
         if (inner == 1)
         {
             EmitRowScan(operation, what, identity, combine, outer, length);
@@ -35,7 +43,7 @@ public sealed partial class CudaEmitter
         }
     }
 
-    private void EmitRowScan(ScanOp operation, string what, string identity, string combine, long rows, long length)
+    private void EmitRowScan(ScanOp operation, string what, string identity, Func<string, string, string> combine, long rows, long length)
     {
         var schedule = ScheduleOf(KernelKind.Scan);
         if (!CheckRows(operation, rows))
@@ -64,7 +72,7 @@ public sealed partial class CudaEmitter
         w.Line(Invariant($"v[j] = e < {length} ? __ldg(xr + {index}) : {identity};"));
         w.Close();
         w.Directive("#pragma unroll");
-        w.Line($"for (int j = 1; j < kItems; ++j) v[j] = v[j - 1] {combine} v[j];");
+        w.Line($"for (int j = 1; j < kItems; ++j) v[j] = {combine("v[j - 1]", "v[j]")};");
         w.Line("float t = v[kItems - 1];  // becomes the inclusive scan of the warp's thread totals");
         WriteWarpInclusiveScan(w, "t", combine);
         w.Line("if (lane == 31) s_warp[warp] = t;");
@@ -77,14 +85,14 @@ public sealed partial class CudaEmitter
         w.Line("__syncthreads();");
         w.Line("float before = __shfl_up_sync(0xffffffffu, t, 1);");
         w.Line($"if (lane == 0) before = {identity};");
-        w.Line($"float prefix = carry {combine} before;");
-        w.Line($"if (warp > 0) prefix = s_warp[warp - 1] {combine} prefix;");
+        w.Line($"float prefix = {combine("carry", "before")};");
+        w.Line($"if (warp > 0) prefix = {combine("s_warp[warp - 1]", "prefix")};");
         w.Directive("#pragma unroll");
         w.Open("for (int j = 0; j < kItems; ++j)");
         w.Line("const int64_t e = base + (int64_t)threadIdx.x * kItems + j;");
-        w.Line(Invariant($"if (e < {length}) yr[{index}] = prefix {combine} v[j];"));
+        w.Line(Invariant($"if (e < {length}) yr[{index}] = {combine("prefix", "v[j]")};"));
         w.Close();
-        w.Line($"carry = carry {combine} s_warp[kWarps - 1];");
+        w.Line($"carry = {combine("carry", "s_warp[kWarps - 1]")};");
         w.Line("__syncthreads();  // s_warp is rewritten by the next chunk");
         w.Close();
         w.Close();
@@ -98,16 +106,16 @@ public sealed partial class CudaEmitter
         AddKernel(name, KernelKind.Scan, schedule, operation, strategy);
     }
 
-    private static void WriteWarpInclusiveScan(CudaWriter w, string value, string combine)
+    private static void WriteWarpInclusiveScan(CudaWriter w, string value, Func<string, string, string> combine)
     {
         w.Directive("#pragma unroll");
         w.Open("for (int offset = 1; offset < 32; offset <<= 1)");
         w.Line($"const float n = __shfl_up_sync(0xffffffffu, {value}, offset);");
-        w.Line($"if (lane >= offset) {value} = n {combine} {value};");
+        w.Line($"if (lane >= offset) {value} = {combine("n", value)};");
         w.Close();
     }
 
-    private void EmitColumnScan(ScanOp operation, string what, string identity, string combine, long outer, long length, long inner)
+    private void EmitColumnScan(ScanOp operation, string what, string identity, Func<string, string, string> combine, long outer, long length, long inner)
     {
         var schedule = ScheduleOf(KernelKind.Scan);
         var threads = schedule.BlockSize;
@@ -125,7 +133,7 @@ public sealed partial class CudaEmitter
         w.Line($"float acc = {identity};");
         w.Open(Invariant($"for (int64_t l = 0; l < {length}; ++l)"));
         w.Line(Invariant($"const int64_t at = {(operation.Reverse ? $"({length - 1} - l)" : "l")} * {inner};"));
-        w.Line($"acc = acc {combine} __ldg(xc + at);");
+        w.Line($"acc = {combine("acc", "__ldg(xc + at)")};");
         w.Line("yc[at] = acc;");
         w.Close();
         w.Close();

@@ -9,7 +9,7 @@ internal sealed partial class AtenImporter
     private bool ImportScan(ExportedNode node, ScanKind kind)
     {
         var ok = TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "dim", out var dims);
-        if (!ok || !IsFloat32OrAbsent(node, "dtype"))
+        if (!ok || (kind is ScanKind.Sum or ScanKind.Prod && !IsFloat32OrAbsent(node, "dtype")))
         {
             return false;
         }
@@ -29,7 +29,16 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        Emit(node, new ScanOp(x with { Name = node.Name }, kind, x.Name, axis, Reverse: false));
+        if (kind is ScanKind.Sum or ScanKind.Prod)
+        {
+            Emit(node, new ScanOp(x with { Name = node.Name }, kind, x.Name, axis, Reverse: false));
+            return true;
+        }
+
+        // cummax / cummin return (values, indices); only the values are lowered.
+        var values = Emit(node, new ScanOp(x with { Name = FreshName(node.Name + "_values") }, kind, x.Name, axis, Reverse: false), isNodeResult: false);
+        CheckMeta(node, values, node.Results[0]);
+        _tuples[node.Name] = [(values, null), (null, "the indices of cummax/cummin are not supported yet")];
         return true;
     }
 

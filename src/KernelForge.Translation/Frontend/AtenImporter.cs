@@ -145,6 +145,8 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.native_group_norm.default" or "aten.group_norm.default" => ImportGroupNorm(node),
         "aten.cumsum.default" => ImportScan(node, ScanKind.Sum),
         "aten.cumprod.default" => ImportScan(node, ScanKind.Prod),
+        "aten.cummax.default" => ImportScan(node, ScanKind.Max),
+        "aten.cummin.default" => ImportScan(node, ScanKind.Min),
         "aten.flip.default" => ImportFlip(node),
         "aten.convolution.default" or "aten.conv1d.default" or "aten.conv2d.default" or "aten.conv3d.default"
             or "aten.conv_transpose1d.default" or "aten.conv_transpose2d.input" or "aten.conv_transpose3d.input" => ImportConvolution(node),

@@ -10,6 +10,12 @@ public enum ScanKind
 
     /// <summary>Running product (<c>cumprod</c>).</summary>
     Prod,
+
+    /// <summary>Running maximum (the values of <c>cummax</c>), NaN from the first NaN on.</summary>
+    Max,
+
+    /// <summary>Running minimum (the values of <c>cummin</c>), NaN from the first NaN on.</summary>
+    Min,
 }
 
 /// <summary>An inclusive scan along one axis; the result has the source's shape.</summary>
@@ -25,5 +31,5 @@ public sealed record ScanOp(IRValue Result, ScanKind Kind, string Source, int Ax
     public override Operation RenameOperands(Func<string, string> rename) => this with { Source = rename(Source) };
 
     public override string Describe() =>
-        Invariant($"{(Kind == ScanKind.Sum ? "cumsum" : "cumprod")}(%{Source}, axis={Axis}{(Reverse ? ", reverse" : "")})");
+        Invariant($"cum{Kind.ToString().ToLowerInvariant()}(%{Source}, axis={Axis}{(Reverse ? ", reverse" : "")})");
 }
