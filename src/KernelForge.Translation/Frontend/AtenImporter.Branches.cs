@@ -153,6 +153,51 @@ internal sealed partial class AtenImporter
         return e.Result(e.Select(e.Compare(BinaryOpKind.Greater, x, 0.0), x, e.Binary(BinaryOpKind.Mul, weight, x)));
     }
 
+    /// <summary>
+    /// <c>mse_loss(self, target, reduction=mean)</c>, <c>smooth_l1_loss(…, beta=1)</c>, <c>huber_loss(…, delta=1)</c> as ATen defines them
+    /// (for graphs that keep them; core ATen decomposes them into the same ops): an elementwise loss, then a mean (reduction 1),
+    /// a sum (2), or nothing (0).
+    /// </summary>
+    private bool ImportPointwiseLoss(ExportedNode node)
+    {
+        var target = node.Target;
+        double? parameter = 1.0;
+        var ok = TryTensor(node, 0, "self", out var x) & TryTensor(node, 1, "target", out var y) & TryIntList(node, 2, "reduction", out var reductions)
+            & (target == "aten.mse_loss.default" || TryNumber(node, 3, target == "aten.huber_loss.default" ? "delta" : "beta", 1.0, out parameter));
+        if (!ok || !AreFloat32(node, x, y))
+        {
+            return false;
+        }
+
+        var reduction = reductions is [var r] ? r : 1;
+        if (reduction is < 0 or > 2 || parameter is not > 0 || Broadcasting.Broadcast(x.Shape, y.Shape) is not { } shape)
+        {
+            return Unsupported(node, "a reduction of none, mean or sum, a positive beta or delta, and shapes that broadcast");
+        }
+
+        var e = new Elementwise(this, node, shape);
+        var difference = e.Binary(BinaryOpKind.Sub, x, y);
+        IRValue loss;
+        if (target == "aten.mse_loss.default")
+        {
+            loss = e.Binary(BinaryOpKind.Mul, difference, difference);
+        }
+        else
+        {
+            var b = parameter!.Value;
+            var distance = e.Unary(UnaryOpKind.Abs, difference);
+            var quadratic = e.Mul(e.Binary(BinaryOpKind.Mul, distance, distance), target == "aten.huber_loss.default" ? 0.5 : 0.5 / b);
+            var linear = target == "aten.huber_loss.default"
+                ? e.Mul(e.Binary(BinaryOpKind.Sub, distance, Constant(node, 0.5 * b)), b)
+                : e.Binary(BinaryOpKind.Sub, distance, Constant(node, 0.5 * b));
+            loss = e.Select(e.Compare(BinaryOpKind.Less, distance, b), quadratic, linear);
+        }
+
+        return reduction == 0
+            ? e.Result(loss)
+            : Reduce(node, loss, dims: null, keepdim: false, reduction == 1 ? ReductionKind.Mean : ReductionKind.Sum, registerAsNode: true) is not null;
+    }
+
     /// <summary>Builds an elementwise chain for one node: every step a helper value, the last registered as the node's result.</summary>
     private sealed class Elementwise(AtenImporter importer, ExportedNode node, Shape shape)
     {

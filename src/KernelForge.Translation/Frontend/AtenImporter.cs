@@ -133,6 +133,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.pixel_shuffle.default" => ImportPixelShuffle(node),
         "aten.diag.default" => ImportDiag(node),
         "aten.prelu.default" or "aten._prelu_kernel.default" => ImportPrelu(node),
+        "aten.mse_loss.default" or "aten.smooth_l1_loss.default" or "aten.huber_loss.default" => ImportPointwiseLoss(node),
         "aten.constant_pad_nd.default" => ImportConstantPad(node),
         "aten.full.default" or "aten.full_like.default" or "aten.zeros.default" or "aten.ones.default" or "aten.zeros_like.default" or "aten.ones_like.default"
             or "aten.new_zeros.default" or "aten.new_ones.default" or "aten.new_full.default" => ImportFilled(node),
