@@ -34,14 +34,14 @@ public sealed partial class CudaEmitter
         w.Line($"__shared__ float s_var[{warps}];");
         w.Line("const int64_t c = blockIdx.x;");
         w.Line("float s = 0.0f;");
-        WritePlaneLoop(w, threads, "s += __ldg(xp + i);");
+        WritePlaneLoop(w, threads, "s += __ldg(xp + i);", writes: false);
         w.Line(Invariant($"const float mean = block_sum<{warps}>(s, s_mean) / {CudaLiteral.Format((float)(images * plane))};"));
         w.Line("float q = 0.0f;");
-        WritePlaneLoop(w, threads, "const float t = __ldg(xp + i) - mean; q += t * t;");
+        WritePlaneLoop(w, threads, "const float t = __ldg(xp + i) - mean; q += t * t;", writes: false);
         w.Line(Invariant($"const float rstd = rsqrtf(block_sum<{warps}>(q, s_var) / {CudaLiteral.Format((float)(images * plane))} + kEps);"));
         w.Line($"const float scale = {(hasWeight ? "rstd * __ldg(w + c)" : "rstd")};");
         w.Line($"const float shift = {(hasBias ? "__ldg(b + c)" : "0.0f")};");
-        WritePlaneLoop(w, threads, "yp[i] = (__ldg(xp + i) - mean) * scale + shift;");
+        WritePlaneLoop(w, threads, "yp[i] = (__ldg(xp + i) - mean) * scale + shift;", writes: true);
         w.Close();
         w.Line();
         var parameters = $"const float* x, {(hasWeight ? "const float* w, " : "")}{(hasBias ? "const float* b, " : "")}float* y";
@@ -54,11 +54,12 @@ public sealed partial class CudaEmitter
         AddKernel(name, KernelKind.RowNormalization, schedule, operation, strategy);
     }
 
-    private static void WritePlaneLoop(CudaWriter w, int threads, string body)
+    /// <summary>A loop over the channel's planes and their elements running <paramref name="body"/>; <c>yp</c> is declared when it <paramref name="writes"/>.</summary>
+    private static void WritePlaneLoop(CudaWriter w, int threads, string body, bool writes)
     {
         w.Open("for (int64_t n = 0; n < kImages; ++n)");
         w.Line("const float* xp = x + (n * kChannels + c) * kPlane;");
-        if (body.StartsWith("yp[", StringComparison.Ordinal))
+        if (writes)
         {
             w.Line("float* yp = y + (n * kChannels + c) * kPlane;");
         }

@@ -156,7 +156,7 @@ public sealed partial class CudaEmitter
             w.Open(Invariant($"for (int f{d} = 0; f{d} < {g.KernelExtents[d]}; ++f{d})"));
         }
 
-        WriteGather(w, operation, g, baseOffset: null, "acc = fmaf(__ldg(xc + {0}), __ldg(wc + " + TapOffset(g.KernelExtents) + "), acc);");
+        WriteGather(w, operation, g, baseOffset: null, "acc = fmaf(__ldg(xc + {0}), __ldg(wc + " + Offset(g.KernelExtents, prefix: "f") + "), acc);");
         for (var d = 0; d < g.Rank; d++)
         {
             w.Close();
@@ -228,18 +228,6 @@ public sealed partial class CudaEmitter
 
         var offset = Offset(g.InputExtents);
         w.Line($"if ({string.Join(" && ", conditions)}) {string.Format(System.Globalization.CultureInfo.InvariantCulture, use, baseOffset is null ? offset : $"{baseOffset} + {offset}")}");
-    }
-
-    /// <summary>The offset of tap (f0, f1, …) in a kernel of <paramref name="kernel"/> extents.</summary>
-    private static string TapOffset(ImmutableArray<long> kernel)
-    {
-        var offset = "f0";
-        for (var d = 1; d < kernel.Length; d++)
-        {
-            offset = Invariant($"{(d == 1 ? offset : $"({offset})")} * {kernel[d]} + f{d}");
-        }
-
-        return offset;
     }
 
     /// <summary>The extents and counts a convolution's kernels are written with.</summary>

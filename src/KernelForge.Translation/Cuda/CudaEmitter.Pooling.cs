@@ -130,13 +130,13 @@ public sealed partial class CudaEmitter
         }
     }
 
-    /// <summary>The element offset of (i0, i1, …) in a plane of extents <paramref name="inputs"/>: <c>(i0 * I1 + i1) * I2 + i2</c>.</summary>
-    private static string Offset(ImmutableArray<long> inputs)
+    /// <summary>The element offset of (i0, i1, …) in a plane of extents <paramref name="inputs"/>: <c>(i0 * I1 + i1) * I2 + i2</c> (other coordinate names with <paramref name="prefix"/>).</summary>
+    private static string Offset(ImmutableArray<long> inputs, string prefix = "i")
     {
-        var offset = "i0";
+        var offset = prefix + "0";
         for (var d = 1; d < inputs.Length; d++)
         {
-            offset = Invariant($"{(d == 1 ? offset : $"({offset})")} * {inputs[d]} + i{d}");
+            offset = Invariant($"{(d == 1 ? offset : $"({offset})")} * {inputs[d]} + {prefix}{d}");
         }
 
         return offset;

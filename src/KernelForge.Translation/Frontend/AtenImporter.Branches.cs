@@ -224,7 +224,7 @@ internal sealed partial class AtenImporter
         /// <summary>Registers <paramref name="value"/> as the node's result: a free view under the node's name.</summary>
         public bool Result(IRValue value)
         {
-            importer.Emit(node, new ReshapeOp(value with { Name = node.Name }, value.Name));
+            importer.Alias(node, value);
             return true;
         }
     }

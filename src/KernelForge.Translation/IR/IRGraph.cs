@@ -35,6 +35,26 @@ public sealed record IRGraph(ImmutableArray<GraphInput> Inputs, ImmutableArray<O
         return producers;
     }
 
+    /// <summary>The operations reading each value, in graph order, each once however many of its operands name the value.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Operation>> Readers()
+    {
+        var readers = new Dictionary<string, List<Operation>>(StringComparer.Ordinal);
+        foreach (var operation in Operations)
+        {
+            foreach (var operand in operation.Operands.Distinct(StringComparer.Ordinal))
+            {
+                if (!readers.TryGetValue(operand, out var list))
+                {
+                    readers[operand] = list = [];
+                }
+
+                list.Add(operation);
+            }
+        }
+
+        return readers.ToDictionary(pair => pair.Key, pair => (IReadOnlyList<Operation>)pair.Value, StringComparer.Ordinal);
+    }
+
     /// <summary>How many times each value is read: once per operand slot and once per output slot.</summary>
     public IReadOnlyDictionary<string, int> UseCounts()
     {

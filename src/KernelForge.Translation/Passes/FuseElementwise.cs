@@ -17,19 +17,7 @@ public sealed class FuseElementwise : IGraphPass
     public IRGraph Run(IRGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var consumers = new Dictionary<string, List<Operation>>(StringComparer.Ordinal);
-        foreach (var operation in graph.Operations)
-        {
-            foreach (var operand in operation.Operands.Distinct())
-            {
-                if (!consumers.TryGetValue(operand, out var list))
-                {
-                    consumers[operand] = list = [];
-                }
-
-                list.Add(operation);
-            }
-        }
+        var consumers = graph.Readers();
 
         var outputs = new HashSet<string>(graph.Outputs, StringComparer.Ordinal);
         var expressions = new Dictionary<string, (PointwiseExpression Expression, IEnumerable<string> Origins)>(StringComparer.Ordinal);

@@ -17,19 +17,7 @@ public sealed class FuseEpilogues : IGraphPass
     public IRGraph Run(IRGraph graph)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        var readers = new Dictionary<string, List<Operation>>(StringComparer.Ordinal);
-        foreach (var operation in graph.Operations)
-        {
-            foreach (var operand in operation.Operands.Distinct(StringComparer.Ordinal))
-            {
-                if (!readers.TryGetValue(operand, out var list))
-                {
-                    readers[operand] = list = [];
-                }
-
-                list.Add(operation);
-            }
-        }
+        var readers = graph.Readers();
 
         var outputs = new HashSet<string>(graph.Outputs, StringComparer.Ordinal);
         var absorbed = new Dictionary<Operation, Operation>(ReferenceEqualityComparer.Instance);

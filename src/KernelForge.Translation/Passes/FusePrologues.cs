@@ -19,10 +19,10 @@ public sealed class FusePrologues : IGraphPass
         ArgumentNullException.ThrowIfNull(graph);
         var producers = graph.Producers();
         var values = graph.Values();
-        var readerCounts = graph.Operations.SelectMany(o => o.Operands.Distinct(StringComparer.Ordinal))
-            .GroupBy(name => name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var outputs = new HashSet<string>(graph.Outputs, StringComparer.Ordinal);
-        bool Private(string name) => readerCounts.GetValueOrDefault(name) == 1 && !outputs.Contains(name);
+        var uses = graph.UseCounts();
+
+        // Read once, by one operation, and not an output (the reshapes and reductions on the path read one operand).
+        bool Private(string name) => uses.GetValueOrDefault(name) == 1;
 
         var operations = graph.Operations.Select(operation =>
         {

@@ -31,7 +31,7 @@ public sealed class SimplifyDiagonalProducts : IGraphPass
                 {
                     var other = rows ? matmul.Right : matmul.Left;
                     var n = values[vector].Shape[0];
-                    var viewed = new IRValue(Fresh(names, vector + (rows ? "_rows" : "_columns")), rows ? Shape.Of(n, 1) : Shape.Of(1, n), values[vector].DataType);
+                    var viewed = new IRValue(FreshNames.Take(names, vector + (rows ? "_rows" : "_columns")), rows ? Shape.Of(n, 1) : Shape.Of(1, n), values[vector].DataType);
                     operations.Add(new ReshapeOp(viewed, vector) { Origins = matmul.Origins });
                     operations.Add(new BinaryOp(matmul.Result, BinaryOpKind.Mul, rows ? viewed.Name : other, rows ? other : viewed.Name) { Origins = matmul.Origins });
                     continue;
@@ -42,16 +42,5 @@ public sealed class SimplifyDiagonalProducts : IGraphPass
         }
 
         return graph with { Operations = [.. operations] };
-    }
-
-    private static string Fresh(HashSet<string> names, string stem)
-    {
-        var name = stem;
-        for (var i = 1; !names.Add(name); i++)
-        {
-            name = stem + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return name;
     }
 }

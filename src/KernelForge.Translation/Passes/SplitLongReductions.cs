@@ -75,21 +75,10 @@ public sealed class SplitLongReductions : IGraphPass
     {
         var axis = reduction.Axis;
         var extents = source.Shape.Extents;
-        var viewed = new IRValue(Fresh(names, reduction.Result.Name + "_chunked"), Shape.Of([.. extents[..axis], chunks, extents[axis] / chunks, .. extents[(axis + 1)..]]), source.DataType);
-        var partial = new IRValue(Fresh(names, reduction.Result.Name + "_partial"), Shape.Of([.. extents.SetItem(axis, chunks)]), reduction.Result.DataType);
+        var viewed = new IRValue(FreshNames.Take(names, reduction.Result.Name + "_chunked"), Shape.Of([.. extents[..axis], chunks, extents[axis] / chunks, .. extents[(axis + 1)..]]), source.DataType);
+        var partial = new IRValue(FreshNames.Take(names, reduction.Result.Name + "_partial"), Shape.Of([.. extents.SetItem(axis, chunks)]), reduction.Result.DataType);
         yield return new ReshapeOp(viewed, source.Name) { Origins = reduction.Origins };
         yield return new ReductionOp(partial, reduction.Kind, viewed.Name, axis + 1) { Origins = reduction.Origins };
         yield return reduction with { Source = partial.Name };
-    }
-
-    private static string Fresh(HashSet<string> names, string stem)
-    {
-        var name = stem;
-        for (var i = 1; !names.Add(name); i++)
-        {
-            name = stem + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return name;
     }
 }
