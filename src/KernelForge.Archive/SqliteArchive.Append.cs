@@ -105,7 +105,7 @@ public sealed partial class SqliteArchive
         Bind(command, "$candidate_id", result.Candidate.Id);
         Bind(command, "$problem_hash", result.Problem?.Hash);
         Bind(command, "$precision", ColumnValues.EnumName(result.Precision));
-        Bind(command, "$verdict", ColumnValues.EnumName(result.Accepted ? EvaluationVerdict.Accepted : EvaluationVerdict.Rejected));
+        Bind(command, "$verdict", ColumnValues.EnumName(result.Accepted ? EvaluationVerdict.Accepted : result.Correct ? EvaluationVerdict.Correct : EvaluationVerdict.Rejected));
         Bind(command, "$reached_stage", ColumnValues.EnumName(result.ReachedStage));
         Bind(command, "$failure_kind", result.Failure?.Value);
         Bind(command, "$failure_message", result.FailureMessage);

@@ -13,4 +13,5 @@ internal sealed record VerifySettings(
     PrecisionPolicy Precision,
     LibraryPolicy LibraryPolicy,
     int Device,
-    int InputSets);
+    int InputSets,
+    bool CheckOnly = false);

@@ -45,7 +45,10 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
             foreach (var (candidate, build) in candidates.Zip(prefetch))
             {
                 // The path as the user wrote it: the session resolves it for the worker and reports it as given.
-                var request = new EvaluationRequest(settings.Problem.ToString(), candidate, settings.Precision, TimingOptions.Default, settings.InputSets);
+                var request = new EvaluationRequest(settings.Problem.ToString(), candidate, settings.Precision, TimingOptions.Default, settings.InputSets)
+                {
+                    CheckOnly = settings.CheckOnly,
+                };
                 var result = await session.EvaluateAsync(request, cancellationToken);
 
                 // The evaluation found the prefetched build in the cache; report how that build really went (its
@@ -75,10 +78,10 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
             }
             else if (results.Count > 1)
             {
-                console.MarkupLineInterpolated($"[bold]{results.Count(r => r.Accepted)} of {results.Count} accepted[/] in {Format.Seconds(wallSeconds)} ({Format.Integer((long)(results.Count / wallSeconds * 3600))} candidates/hour)");
+                console.MarkupLineInterpolated($"[bold]{results.Count(r => r.Accepted || r.Correct)} of {results.Count} {(settings.CheckOnly ? "correct" : "accepted")}[/] in {Format.Seconds(wallSeconds)} ({Format.Integer((long)(results.Count / wallSeconds * 3600))} candidates/hour)");
             }
 
-            return results.All(r => r.Accepted) ? ExitCodes.Success : ExitCodes.Rejected;
+            return results.All(r => r.Accepted || (settings.CheckOnly && r.Correct)) ? ExitCodes.Success : ExitCodes.Rejected;
         }
         catch (EnvironmentException ex)
         {
@@ -131,6 +134,7 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
         ["schema_version"] = VerifyJsonWriter.SchemaVersion,
         ["results"] = new JsonArray([.. results.Select(result => (JsonNode)VerifyJsonWriter.ToJson(result))]),
         ["accepted"] = results.Count(r => r.Accepted),
+        ["correct"] = results.Count(r => r.Correct),
         ["wall_seconds"] = wallSeconds,
         ["candidates_per_hour"] = results.Count / wallSeconds * 3600,
     }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });

@@ -26,6 +26,9 @@ public sealed record EvaluationResult(
 {
     public bool Accepted => Failure is null && CandidateTiming is not null;
 
+    /// <summary>Every check that ran passed; with no timing (<see cref="EvaluationRequest.CheckOnly"/>) this is all a result can say.</summary>
+    public bool Correct => Failure is null && ReachedStage >= EvaluationStage.Check;
+
     /// <summary>Every check that ran, in order, with what it saw (<c>kforge verify --explain</c>).</summary>
     public IReadOnlyList<CheckRecord> Explanation { get; init; } = [];
 

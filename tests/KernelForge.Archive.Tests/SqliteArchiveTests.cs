@@ -42,6 +42,20 @@ public sealed class SqliteArchiveTests
     }
 
     [Fact]
+    public async Task AppendAsync_CheckedOnlyResult_VerdictIsCorrectNotAccepted()
+    {
+        await using var archive = await SqliteArchive.OpenAsync(SqliteArchive.InMemoryPath);
+        var checkedOnly = SampleEvaluations.Accepted() with { ReachedStage = EvaluationStage.Check, CandidateTiming = null, EagerTiming = null, CompiledTiming = null };
+
+        await archive.AppendAsync(checkedOnly, Version);
+
+        var row = Assert.Single(await archive.RecentEvaluationsAsync(10));
+        Assert.Equal(EvaluationVerdict.Correct, row.Verdict);
+        Assert.Null(row.Failure);
+        Assert.Null(row.CandidateMedianMicroseconds);
+    }
+
+    [Fact]
     public async Task AppendAsync_RejectedResult_RecentEvaluationsReturnsFailureAndNullTimings()
     {
         await using var archive = await SqliteArchive.OpenAsync(SqliteArchive.InMemoryPath);

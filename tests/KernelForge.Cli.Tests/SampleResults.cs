@@ -25,6 +25,15 @@ internal static class SampleResults
             checks, Timing(182.0), Timing(183.5), Timing(181.0), Environment, [], DateTimeOffset.UnixEpoch);
     }
 
+    /// <summary>What --check-only returns for the same kernel: every check passed, nothing timed.</summary>
+    public static EvaluationResult CheckedOnly() => Accepted() with
+    {
+        ReachedStage = EvaluationStage.Check,
+        CandidateTiming = null,
+        EagerTiming = null,
+        CompiledTiming = null,
+    };
+
     public static EvaluationResult RejectedUnwritten()
     {
         var candidate = new Candidate("// noop", CandidateFormat.Abi, "file:examples/adversarial/noop_abi.cu");

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,41 +171,78 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
     """Translates the problems of --levels with the built-in translator and verifies what it produces.
 
     A problem the translator declines (exit 3) is a coverage gap, not a failure; a generated kernel that is rejected
-    is a translator bug and fails the suite.
+    is a translator bug and fails the suite. Translation (CPU: torch.export and the C# translator) runs
+    --translate-jobs at a time. Verification runs one at a time, fully timed, unless --check-only: then
+    --verify-jobs kforge sessions share the GPU, which is safe for correctness but would spoil any timing.
     """
     out_dir = args.out / "translated"
     wanted = set(args.translated.split(",")) if args.translated else None
     levels = [f"level{level.strip()}" for level in args.levels.split(",")]
-    for problem in [p for level in levels for p in sorted((ROOT / "problems" / level).glob("*.py"))]:
-        if wanted is not None and problem.stem not in wanted:
-            continue
+    problems = [p for level in levels for p in sorted((ROOT / "problems" / level).glob("*.py"))
+                if wanted is None or p.stem in wanted]
+    deadline = time.monotonic() + args.translated_budget if args.translated_budget else None
+
+    def translate(problem: Path) -> tuple[Path, subprocess.CompletedProcess | None, float]:
         kernel = out_dir / problem.stem / "kernel.cu"
         started = time.monotonic()
-        proc = subprocess.run([args.kforge, "translate", str(problem), "--out", str(kernel), "--json"], capture_output=True,
-                              text=True, cwd=ROOT, timeout=args.case_timeout)
-        suite.log(f"--- translate {problem.name}: exit {proc.returncode}, {time.monotonic() - started:.1f} s\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-        if proc.returncode == 3:
-            suite.record(f"translate {problem.stem}", True, "not translatable yet (coverage gap): " + proc.stderr.strip()[-200:],
-                         translated=False)
-            continue
-        if proc.returncode != 0:
-            suite.record(f"translate {problem.stem}", False, f"translate exit {proc.returncode}: {proc.stderr.strip()[-300:]}")
-            continue
-        code, doc, stderr, _ = verify(args.kforge, str(problem.relative_to(ROOT)), [str(kernel)], args.out / "kforge.db",
-                                      {"KFORGE_CACHE_DIR": str(cache_dir)}, timeout_s=args.case_timeout)
-        if doc is None:
-            suite.record(f"translated {problem.stem}", False, f"verify exit {code}: {stderr.strip()[-300:]}")
-            continue
-        timing = doc["timing"]
-        cand = timing.get("candidate") or {}
-        detail = doc["verdict"] + (f" ({doc.get('failure_kind')}: {(doc.get('failure_message') or '')[:200]})" if doc.get("failure_kind") else "")
-        if cand:
-            detail += (f"; median {cand['median_us']:.2f} us; {num(timing.get('speedup_over_eager'))}x eager, "
-                       f"{num(timing.get('speedup_over_compiled'))}x compile; {num(timing.get('fraction_of_floor'), 3)} of floor")
-        compile_info = doc.get("compile") or {}
-        suite.record(f"translated {problem.stem}", doc["verdict"] == "accepted", detail, translated=True,
-                     median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
-                     cache_hit=compile_info.get("cache_hit"), format="abi", report=doc)
+        try:
+            proc = subprocess.run([args.kforge, "translate", str(problem), "--out", str(kernel), "--json"], capture_output=True,
+                                  text=True, cwd=ROOT, timeout=args.case_timeout)
+        except subprocess.TimeoutExpired:
+            proc = None
+        return problem, proc, time.monotonic() - started
+
+    to_verify: list[Path] = []
+    with ThreadPoolExecutor(max_workers=max(1, args.translate_jobs)) as pool:
+        for problem, proc, seconds in pool.map(translate, problems):
+            if proc is None:
+                suite.record(f"translate {problem.stem}", False, f"translate timed out after {args.case_timeout} s")
+                continue
+            suite.log(f"--- translate {problem.name}: exit {proc.returncode}, {seconds:.1f} s\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+            if proc.returncode == 3:
+                suite.record(f"translate {problem.stem}", True, "not translatable yet (coverage gap): " + proc.stderr.strip()[-300:],
+                             translated=False, problem=problem.stem)
+            elif proc.returncode != 0:
+                suite.record(f"translate {problem.stem}", False, f"translate exit {proc.returncode}: {proc.stderr.strip()[-300:]}",
+                             problem=problem.stem)
+            else:
+                to_verify.append(problem)
+
+    def check(problem: Path) -> tuple[Path, int, dict | None, str, float]:
+        if deadline is not None and time.monotonic() > deadline:
+            return problem, -1, None, "", 0.0
+        kernel = out_dir / problem.stem / "kernel.cu"
+        extra = ["--check-only"] if args.check_only else []
+        # Each session its own archive and build cache: parallel sessions never share a SQLite writer or a cache entry.
+        own_cache = cache_dir / problem.stem if args.check_only else cache_dir
+        code, doc, stderr, wall_s = verify(args.kforge, str(problem.relative_to(ROOT)), [str(kernel)],
+                                           out_dir / problem.stem / "kforge.db", {"KFORGE_CACHE_DIR": str(own_cache)},
+                                           timeout_s=args.case_timeout, extra_args=extra)
+        return problem, code, doc, stderr, wall_s
+
+    jobs = max(1, args.verify_jobs) if args.check_only else 1
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for problem, code, doc, stderr, wall_s in pool.map(check, to_verify):
+            if code == -1:
+                suite.log(f"--- verify {problem.name}: not run (--translated-budget spent)")
+                continue
+            suite.log(f"--- verify {problem.name}: exit {code}, {wall_s:.1f} s\n{stderr[-3000:]}")
+            if doc is None:
+                suite.record(f"translated {problem.stem}", False, f"verify exit {code}: {stderr.strip()[-300:]}", problem=problem.stem)
+                continue
+            timing = doc["timing"]
+            cand = timing.get("candidate") or {}
+            detail = doc["verdict"] + (f" ({doc.get('failure_kind')}: {(doc.get('failure_message') or '')[:300]})" if doc.get("failure_kind") else "")
+            if cand:
+                detail += (f"; median {cand['median_us']:.2f} us; eager {fmt(timing.get('eager'))}, compile {fmt(timing.get('compiled'))}; "
+                           f"{num(timing.get('speedup_over_eager'))}x eager, {num(timing.get('speedup_over_compiled'))}x compile; "
+                           f"{num(timing.get('fraction_of_floor'), 3)} of floor")
+            detail += f"; {wall_s:.1f} s"
+            compile_info = doc.get("compile") or {}
+            good = doc["verdict"] == ("correct" if args.check_only else "accepted")
+            suite.record(f"translated {problem.stem}", good, detail, translated=True, problem=problem.stem,
+                         median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
+                         cache_hit=compile_info.get("cache_hit"), format="abi", report=doc)
 
 
 def main() -> int:
@@ -219,6 +257,11 @@ def main() -> int:
                         "(to split the suite over several device calls)")
     parser.add_argument("--translated", help="comma-separated problem stems to translate and verify (default: all of --levels)")
     parser.add_argument("--levels", default="1", help="comma-separated problem levels whose problems --translated draws from (default: 1)")
+    parser.add_argument("--translate-jobs", type=int, default=1, help="translations to run at once (CPU work)")
+    parser.add_argument("--check-only", action="store_true", help="verify translated kernels with kforge verify --check-only "
+                        "(correctness only, no timing), --verify-jobs at a time")
+    parser.add_argument("--verify-jobs", type=int, default=1, help="with --check-only: kforge sessions sharing the GPU at once")
+    parser.add_argument("--translated-budget", type=int, help="seconds after which no further translated kernel starts verifying")
     parser.add_argument("--batch", action="store_true", help="evaluate cases of one problem in one kforge session")
     parser.add_argument("--order", choices=["file", "honest-first", "by-problem"], default="file",
                         help="honest-first: honest ABI kernels, then adversarial ABI, then torch-extension cases, grouped by "

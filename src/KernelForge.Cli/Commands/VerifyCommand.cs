@@ -53,6 +53,11 @@ internal sealed class VerifyCommand : Command
         DefaultValueFactory = _ => 3,
     };
 
+    private static readonly Option<bool> CheckOnlyOption = new("--check-only")
+    {
+        Description = "Run every correctness check and stop before timing: verdict 'correct', exit 0. Fast, and safe beside other GPU work; no speedups, floors or timing checks.",
+    };
+
     public VerifyCommand(IAnsiConsole console)
         : base("verify", "Compile, check and time candidate kernels against a problem's PyTorch reference.")
     {
@@ -65,6 +70,7 @@ internal sealed class VerifyCommand : Command
         Options.Add(LibraryPolicyOption);
         Options.Add(DeviceOption);
         Options.Add(InputSetsOption);
+        Options.Add(CheckOnlyOption);
         InputSetsOption.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 3)
@@ -83,7 +89,8 @@ internal sealed class VerifyCommand : Command
                 parseResult.GetValue(PrecisionOption),
                 parseResult.GetValue(LibraryPolicyOption),
                 parseResult.GetValue(DeviceOption),
-                parseResult.GetValue(InputSetsOption));
+                parseResult.GetValue(InputSetsOption),
+                parseResult.GetValue(CheckOnlyOption));
             return new VerifyWorkflow(console).RunAsync(settings, cancellationToken);
         });
     }

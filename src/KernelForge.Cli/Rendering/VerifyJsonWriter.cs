@@ -16,7 +16,7 @@ internal static class VerifyJsonWriter
     public static JsonObject ToJson(EvaluationResult result) => new()
     {
         ["schema_version"] = SchemaVersion,
-        ["verdict"] = result.Accepted ? "accepted" : "rejected",
+        ["verdict"] = Verdict(result),
         ["failure_kind"] = result.Failure?.Value,
         ["failure_message"] = result.FailureMessage,
         ["reached_stage"] = result.ReachedStage.ToString().ToLowerInvariant(),
@@ -51,6 +51,9 @@ internal static class VerifyJsonWriter
         })]),
         ["finished_at"] = result.FinishedAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>accepted (checked and timed), correct (checked, not timed: --check-only) or rejected.</summary>
+    public static string Verdict(EvaluationResult result) => result.Accepted ? "accepted" : result.Correct ? "correct" : "rejected";
 
     private static JsonObject Problem(ProblemInfo problem) => new()
     {

@@ -49,6 +49,12 @@ internal static class VerifyReportRenderer
             return;
         }
 
+        if (result.Correct)
+        {
+            console.MarkupLine("[bold green]CORRECT[/] (every check passed; not timed: --check-only)");
+            return;
+        }
+
         console.MarkupLineInterpolated($"[bold red]REJECTED[/] at {result.ReachedStage.ToString().ToLowerInvariant()}: [red]{result.Failure?.Value ?? "unknown"}[/]");
         if (result.FailureMessage is { Length: > 0 } message)
         {

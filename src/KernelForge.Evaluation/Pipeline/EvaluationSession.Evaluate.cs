@@ -195,6 +195,14 @@ public sealed partial class EvaluationSession
                 return attempt.Rejected(EvaluationStage.Check, failed.Failure ?? FailureKind.WrongResult, message, compile, checks);
             }
 
+            if (request.CheckOnly)
+            {
+                attempt.Explain("timing", true, $"not run (check only): no checked timed calls, cached-result comparison, floors or speedups");
+                return new EvaluationResult(
+                    request.Candidate, problem.Info, request.Precision, EvaluationStage.Check, null, null, compile, checks,
+                    null, null, null, Environment, warnings, _timeProvider.GetUtcNow()) { Explanation = [.. attempt.Explanation] };
+            }
+
             Report("timing the candidate");
             var timed = await runner.TimeAsync(request.Timing, _options.RunDeadline, cancellationToken);
             if (timed.Failure is { } timeFailure)

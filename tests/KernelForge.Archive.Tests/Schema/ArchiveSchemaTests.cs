@@ -49,6 +49,30 @@ public sealed class ArchiveSchemaTests
     }
 
     [Fact]
+    public async Task OpenAsync_VersionTwoWithRows_RebuiltTableKeepsRowsAndStaysAppendOnly()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.File("archive.db");
+        using (var connection = ArchiveSql.OpenRaw(path))
+        {
+            await ArchiveSchema.MigrateAsync(connection, 2, CancellationToken.None);
+            await ArchiveSql.ScalarAsync(connection, """
+                INSERT INTO candidates (id, source, format, origin, first_seen_at) VALUES ('c1', '// k', 'abi', 'test', '2026-01-01T00:00:00.0000000Z');
+                INSERT INTO evaluations (candidate_id, precision, verdict, reached_stage, checks_json, warnings_json, finished_at, kforge_version, explanation_json)
+                VALUES ('c1', 'strict', 'rejected', 'check', '[]', '[]', '2026-01-01T00:00:00.0000000Z', '0.0.1', '[]');
+                """);
+        }
+
+        await using var archive = await SqliteArchive.OpenAsync(path);
+
+        Assert.Equal("rejected", await ArchiveSql.ScalarAsync(archive, "SELECT verdict FROM evaluations WHERE candidate_id = 'c1';"));
+        Assert.Equal("[]", await ArchiveSql.ScalarAsync(archive, "SELECT explanation_json FROM evaluations WHERE candidate_id = 'c1';"));
+        await Assert.ThrowsAsync<SqliteException>(() => ArchiveSql.ScalarAsync(archive, "UPDATE evaluations SET verdict = 'accepted';"));
+        await Assert.ThrowsAsync<SqliteException>(() => ArchiveSql.ScalarAsync(archive, "DELETE FROM evaluations;"));
+        Assert.Equal(2L, await ArchiveSql.ScalarAsync(archive, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'evaluations' AND name LIKE 'evaluations_%';"));
+    }
+
+    [Fact]
     public async Task MigrateAsync_AlreadyLatest_AppliesNothing()
     {
         await using var archive = await SqliteArchive.OpenAsync(SqliteArchive.InMemoryPath);

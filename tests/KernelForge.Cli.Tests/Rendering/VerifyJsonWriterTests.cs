@@ -33,6 +33,18 @@ public sealed class VerifyJsonWriterTests
     }
 
     [Fact]
+    public void Write_CheckedOnly_VerdictIsCorrectWithoutTimings()
+    {
+        var json = JsonNode.Parse(VerifyJsonWriter.Write(SampleResults.CheckedOnly()))!;
+
+        Assert.Equal("correct", json["verdict"]!.GetValue<string>());
+        Assert.Null(json["failure_kind"]);
+        Assert.Null(json["timing"]!["candidate"]);
+        Assert.Null(json["timing"]!["speedup_over_eager"]);
+        Assert.Equal(3, json["checks"]!.AsArray().Count);
+    }
+
+    [Fact]
     public void Write_GermanCulture_NumbersStayInvariant()
     {
         var previous = CultureInfo.CurrentCulture;

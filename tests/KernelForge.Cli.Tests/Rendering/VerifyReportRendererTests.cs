@@ -23,6 +23,20 @@ public sealed class VerifyReportRendererTests
     }
 
     [Fact]
+    public void Render_CheckedOnly_SaysCorrectAndNotTimed()
+    {
+        var console = new TestConsole().Width(200);
+
+        VerifyReportRenderer.Render(console, SampleResults.CheckedOnly());
+
+        var output = console.Output;
+        Assert.Contains("CORRECT", output, StringComparison.Ordinal);
+        Assert.Contains("not timed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("ACCEPTED", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("REJECTED", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_Rejected_ShowsReasonAndNoTimingTable()
     {
         var console = new TestConsole().Width(200);
