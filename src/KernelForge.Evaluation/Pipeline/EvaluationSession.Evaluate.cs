@@ -117,6 +117,7 @@ public sealed partial class EvaluationSession
         try
         {
             var outputFiles = new List<IReadOnlyList<string>>();
+            var checkedCalls = new List<RunnerRunResult>();
             for (var set = 0; set < problem.InputFiles.Count; set++)
             {
                 Report($"running input set {set + 1} of {problem.InputFiles.Count}");
@@ -132,6 +133,19 @@ public sealed partial class EvaluationSession
                 }
 
                 outputFiles.Add(paths);
+                checkedCalls.Add(run);
+            }
+
+            var launches = KernelLaunchCheck.Check(checkedCalls, compile?.Kernels.Select(kernel => kernel.Name).ToHashSet(StringComparer.Ordinal) ?? []);
+            attempt.Explain("kernel_launched", launches.Rejection is null, $"{launches.Summary}");
+            if (launches.Rejection is { } notLaunched)
+            {
+                return attempt.Rejected(EvaluationStage.Run, FailureKind.KernelNotLaunched, notLaunched, compile);
+            }
+
+            if (launches.Warning is { } launchWarning)
+            {
+                warnings.Add(launchWarning);
             }
 
             if (await CheckRepeatableAsync(attempt, runner, outputFiles[0], candidateDirectory, cancellationToken) is { } repeatFailure)

@@ -45,7 +45,23 @@ public sealed partial class AbiRunner
             return OutcomeFields(outcome, new JsonObject { ["call_us"] = callMicroseconds is { } us ? FiniteOrNull(us) : null });
         }
 
-        return OutcomeFields(candidate.Run(inputSet, outputPaths, _stream), []);
+        // Launches are counted on checked calls only; the timed loop runs with no CUPTI callback attached.
+        CallOutcome checkedOutcome;
+        JsonObject launches;
+        using (var counter = LaunchCounter.TryStart(out var notCounted))
+        {
+            checkedOutcome = candidate.Run(inputSet, outputPaths, _stream);
+            launches = counter is null
+                ? new JsonObject { ["launches_not_counted"] = notCounted }
+                : new JsonObject
+                {
+                    ["launches"] = counter.Launches,
+                    ["launched_kernels"] = new JsonObject([.. counter.Kernels.OrderBy(pair => pair.Key, StringComparer.Ordinal)
+                        .Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)JsonValue.Create(pair.Value)))]),
+                };
+        }
+
+        return OutcomeFields(checkedOutcome, launches);
     }
 
     /// <summary>

@@ -68,6 +68,11 @@ public abstract class CandidateRunnerClient(Func<ProcessStartInfo> startInfoFact
             return new RunnerRunResult(FailureOf(response), JsonFields.Text(response, "message"), JsonFields.Int32Value(response, "return_code"))
             {
                 CallMicroseconds = JsonFields.Number(response, "call_us"),
+                Launches = JsonFields.Int32Value(response, "launches"),
+                LaunchedKernels = response["launched_kernels"] is JsonObject kernels
+                    ? kernels.ToDictionary(pair => pair.Key, pair => pair.Value?.GetValue<int>() ?? 0, StringComparer.Ordinal)
+                    : null,
+                LaunchesNotCounted = JsonFields.Text(response, "launches_not_counted"),
             };
         }
         catch (ProcessCrashedException ex)

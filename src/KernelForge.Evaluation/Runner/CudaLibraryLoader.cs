@@ -19,6 +19,9 @@ internal static class CudaLibraryLoader
     public const string RuntimeLibraryName = "kforge-cudart";
     public const string DriverLibraryName = "kforge-cuda";
 
+    /// <summary>CUPTI, for counting launches (<see cref="LaunchCounter"/>); optional.</summary>
+    public const string CuptiLibraryName = "kforge-cupti";
+
     /// <summary>glibc, by its soname: the bare name "libc" would find the linker script libc.so, which dlopen refuses.</summary>
     public const string CLibraryName = "kforge-libc";
 
@@ -26,6 +29,9 @@ internal static class CudaLibraryLoader
 
     private static readonly Lazy<(nint Handle, string PathOrReason)> Runtime = new(LoadRuntime);
     private static readonly Lazy<nint> Driver = new(() => NativeLibrary.TryLoad("libcuda.so.1", out var handle) ? handle : 0);
+    private static readonly string[] CuptiFileNames = ["libcupti.so.13", "libcupti.so.12", "libcupti.so"];
+
+    private static readonly Lazy<(nint Handle, string PathOrReason)> Cupti = new(LoadCupti);
     private static readonly Lazy<nint> CLibrary = new(() => NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : 0);
     private static readonly Lock RegistrationLock = new();
     private static bool _registered;
@@ -40,6 +46,44 @@ internal static class CudaLibraryLoader
         handle = loaded;
         reason = loaded != 0 ? string.Empty : pathOrReason;
         return loaded != 0;
+    }
+
+    /// <summary>Loads CUPTI if needed; false with a reason when it is not installed here. Never throws.</summary>
+    public static bool TryGetCupti(out string reason)
+    {
+        EnsureRegistered();
+        var (handle, pathOrReason) = Cupti.Value;
+        reason = handle != 0 ? string.Empty : pathOrReason;
+        return handle != 0;
+    }
+
+    /// <summary>Where CUPTI is looked for, in order (pure, for tests): <c>$KFORGE_CUPTI</c> alone when set; else the toolkit's
+    /// <c>extras/CUPTI/lib64</c>, <c>lib64</c> and <c>targets/x86_64-linux/lib</c> under <c>$CUDA_HOME</c> and
+    /// <c>/usr/local/cuda</c>, then the loader's own search.</summary>
+    internal static IReadOnlyList<string> CuptiCandidates(string? overridePath, string? cudaHome)
+    {
+        if (!string.IsNullOrWhiteSpace(overridePath))
+        {
+            return [overridePath];
+        }
+
+        var roots = new List<string>();
+        if (!string.IsNullOrWhiteSpace(cudaHome))
+        {
+            roots.Add(cudaHome);
+        }
+
+        if (!roots.Contains("/usr/local/cuda"))
+        {
+            roots.Add("/usr/local/cuda");
+        }
+
+        string[] subdirectories = ["extras/CUPTI/lib64", "lib64", "targets/x86_64-linux/lib"];
+        return
+        [
+            .. roots.SelectMany(root => subdirectories.SelectMany(sub => CuptiFileNames.Select(name => Path.Combine(root, sub, name)))),
+            .. CuptiFileNames,
+        ];
     }
 
     /// <summary>Makes this assembly's library names (<see cref="RuntimeLibraryName"/>, …) resolve to the libraries found here.</summary>
@@ -86,9 +130,28 @@ internal static class CudaLibraryLoader
         RuntimeLibraryName => Runtime.Value.Handle,
         DriverLibraryName => Driver.Value,
         CLibraryName => CLibrary.Value,
+        CuptiLibraryName => Cupti.Value.Handle,
         // Zero lets the runtime's default probing handle any other library of this assembly.
         _ => 0,
     };
+
+    private static (nint Handle, string PathOrReason) LoadCupti()
+    {
+        foreach (var candidate in CuptiCandidates(Environment.GetEnvironmentVariable("KFORGE_CUPTI"), Environment.GetEnvironmentVariable("CUDA_HOME")))
+        {
+            if (Path.IsPathRooted(candidate) && !File.Exists(candidate))
+            {
+                continue;
+            }
+
+            if (NativeLibrary.TryLoad(candidate, out var handle))
+            {
+                return (handle, candidate);
+            }
+        }
+
+        return (0, "CUPTI (libcupti.so) was not found under $CUDA_HOME or /usr/local/cuda (extras/CUPTI/lib64, lib64) or on the loader path; set KFORGE_CUPTI to its full path to count launches");
+    }
 
     private static (nint Handle, string PathOrReason) LoadRuntime()
     {

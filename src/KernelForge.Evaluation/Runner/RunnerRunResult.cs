@@ -14,4 +14,13 @@ public sealed record RunnerRunResult(FailureKind? Failure, string? Message, int?
 
     /// <summary>Event time of the call, in µs, when the runner measured it (the fresh-memory run).</summary>
     public double? CallMicroseconds { get; init; }
+
+    /// <summary>Kernel launches during the call (CUPTI); null when not counted (<see cref="LaunchesNotCounted"/> says why).</summary>
+    public int? Launches { get; init; }
+
+    /// <summary>Launches per kernel name (mangled) during the call; null when not counted.</summary>
+    public IReadOnlyDictionary<string, int>? LaunchedKernels { get; init; }
+
+    /// <summary>Why launches were not counted (no CUPTI here, a torch-extension runner); null when counted or not asked.</summary>
+    public string? LaunchesNotCounted { get; init; }
 }

@@ -47,6 +47,34 @@ public sealed class CudaRuntimeTests
         Assert.Equal("/usr/local/cuda/lib64/libcudart.so.13", CudaLibraryLoader.RuntimeCandidates(null, null)[0]);
     }
 
+    [Fact]
+    public void LaunchCounter_TryStart_NeverThrows_AndGivesAReasonWhenItCannotCount()
+    {
+        using var counter = LaunchCounter.TryStart(out var reason);
+
+        if (counter is null)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(reason));
+        }
+        else
+        {
+            Assert.Equal(0, counter.Launches);
+            Assert.Empty(counter.Kernels);
+        }
+    }
+
+    [Fact]
+    public void CuptiCandidates_ExtrasDirectoryBeforeLib64_CudaHomeBeforeDefault_ThenLoaderSearch()
+    {
+        var candidates = CudaLibraryLoader.CuptiCandidates(null, "/opt/cuda");
+
+        Assert.Equal("/opt/cuda/extras/CUPTI/lib64/libcupti.so.13", candidates[0]);
+        Assert.True(candidates.ToList().IndexOf("/opt/cuda/lib64/libcupti.so") < candidates.ToList().IndexOf("/usr/local/cuda/extras/CUPTI/lib64/libcupti.so.13"));
+        Assert.Contains("/usr/local/cuda/targets/x86_64-linux/lib/libcupti.so.12", candidates);
+        Assert.Equal("libcupti.so", candidates[^1]);
+        Assert.Equal(["/x/libcupti.so"], CudaLibraryLoader.CuptiCandidates("/x/libcupti.so", "/opt/cuda"));
+    }
+
     [Theory]
     [InlineData(13000, "13.0")]
     [InlineData(12080, "12.8")]
