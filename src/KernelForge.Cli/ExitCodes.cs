@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The problem uses something the built-in translator cannot lower yet; the diagnostics say what.</summary>
     public const int NotTranslatable = 3;
 
+    /// <summary>A bug in kforge (an unexpected exception): one line on stderr, the details with KFORGE_VERBOSE=1.</summary>
+    public const int InternalError = 70;
+
     /// <summary>Interrupted by Ctrl+C.</summary>
     public const int Cancelled = 130;
 }

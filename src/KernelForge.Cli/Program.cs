@@ -14,4 +14,20 @@ if (parseResult.Errors.Count > 0)
     return ExitCodes.UsageOrEnvironment;
 }
 
-return await parseResult.InvokeAsync();
+try
+{
+    // kforge reports its own errors in one line; System.CommandLine's handler would print a stack trace.
+    return await parseResult.InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+#pragma warning disable CA1031 // The last line of defence: every failure ends as one line and an exit code, never a stack trace.
+catch (Exception ex)
+#pragma warning restore CA1031
+{
+    Console.Error.WriteLine($"kforge: internal error ({ex.GetType().Name}): {ex.Message.Split('\n')[0]} This is a bug in kforge; rerun with KFORGE_VERBOSE=1 for the details and report them.");
+    if (Environment.GetEnvironmentVariable("KFORGE_VERBOSE") == "1")
+    {
+        Console.Error.WriteLine(ex);
+    }
+
+    return ExitCodes.InternalError;
+}

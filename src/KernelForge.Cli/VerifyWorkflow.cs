@@ -95,6 +95,11 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
         {
             return Fail(ex.Message);
         }
+        catch (KernelForge.Evaluation.Protocol.ProtocolErrorException ex)
+        {
+            // The reference worker failed outside any candidate (e.g. out of GPU memory computing the reference).
+            return Fail($"the reference worker failed ({ex.Kind}): {ex.Message.Split('\n')[0]}");
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return Fail("interrupted; evaluations finished so far are in the archive.", ExitCodes.Cancelled);

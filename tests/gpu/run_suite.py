@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,11 +178,16 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
     out_dir = args.out / "translated"
     wanted = set(args.translated.split(",")) if args.translated else None
     levels = [f"level{level.strip()}" for level in args.levels.split(",")]
-    problems = [p for level in levels for p in sorted((ROOT / "problems" / level).glob("*.py"))
-                if wanted is None or p.stem in wanted]
+    unwanted = set(args.exclude.split(",")) if args.exclude else set()
+    per_level = [[p for p in sorted((ROOT / "problems" / level).glob("*.py"))
+                  if (wanted is None or p.stem in wanted) and p.stem not in unwanted] for level in levels]
+    # Round-robin over the levels, so that a run cut short by --translated-budget still samples every level.
+    problems = [level[i] for i in range(max(map(len, per_level), default=0)) for level in per_level if i < len(level)]
     deadline = time.monotonic() + args.translated_budget if args.translated_budget else None
 
     def translate(problem: Path) -> tuple[Path, subprocess.CompletedProcess | None, float]:
+        if deadline is not None and time.monotonic() > deadline:
+            return problem, None, -1.0
         kernel = out_dir / problem.stem / "kernel.cu"
         started = time.monotonic()
         try:
@@ -191,22 +196,6 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
         except subprocess.TimeoutExpired:
             proc = None
         return problem, proc, time.monotonic() - started
-
-    to_verify: list[Path] = []
-    with ThreadPoolExecutor(max_workers=max(1, args.translate_jobs)) as pool:
-        for problem, proc, seconds in pool.map(translate, problems):
-            if proc is None:
-                suite.record(f"translate {problem.stem}", False, f"translate timed out after {args.case_timeout} s")
-                continue
-            suite.log(f"--- translate {problem.name}: exit {proc.returncode}, {seconds:.1f} s\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-            if proc.returncode == 3:
-                suite.record(f"translate {problem.stem}", True, "not translatable yet (coverage gap): " + proc.stderr.strip()[-300:],
-                             translated=False, problem=problem.stem)
-            elif proc.returncode != 0:
-                suite.record(f"translate {problem.stem}", False, f"translate exit {proc.returncode}: {proc.stderr.strip()[-300:]}",
-                             problem=problem.stem)
-            else:
-                to_verify.append(problem)
 
     def check(problem: Path) -> tuple[Path, int, dict | None, str, float]:
         if deadline is not None and time.monotonic() > deadline:
@@ -220,29 +209,51 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
                                            timeout_s=args.case_timeout, extra_args=extra)
         return problem, code, doc, stderr, wall_s
 
+    def record_check(problem: Path, code: int, doc: dict | None, stderr: str, wall_s: float) -> None:
+        if code == -1:
+            suite.log(f"--- verify {problem.name}: not run (--translated-budget spent)")
+            return
+        suite.log(f"--- verify {problem.name}: exit {code}, {wall_s:.1f} s\n{stderr[-3000:]}")
+        if doc is None:
+            suite.record(f"translated {problem.stem}", False, f"verify exit {code}: {stderr.strip()[-600:]}", problem=problem.stem)
+            return
+        timing = doc["timing"]
+        cand = timing.get("candidate") or {}
+        detail = doc["verdict"] + (f" ({doc.get('failure_kind')}: {(doc.get('failure_message') or '')[:600]})" if doc.get("failure_kind") else "")
+        if cand:
+            detail += (f"; median {cand['median_us']:.2f} us; eager {fmt(timing.get('eager'))}, compile {fmt(timing.get('compiled'))}; "
+                       f"{num(timing.get('speedup_over_eager'))}x eager, {num(timing.get('speedup_over_compiled'))}x compile; "
+                       f"{num(timing.get('fraction_of_floor'), 3)} of floor")
+        detail += f"; {wall_s:.1f} s"
+        compile_info = doc.get("compile") or {}
+        good = doc["verdict"] == ("correct" if args.check_only else "accepted")
+        suite.record(f"translated {problem.stem}", good, detail, translated=True, problem=problem.stem,
+                     median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
+                     cache_hit=compile_info.get("cache_hit"), format="abi", report=doc)
+
+    # Translation and verification overlap: each kernel starts verifying as soon as it is translated.
     jobs = max(1, args.verify_jobs) if args.check_only else 1
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for problem, code, doc, stderr, wall_s in pool.map(check, to_verify):
-            if code == -1:
-                suite.log(f"--- verify {problem.name}: not run (--translated-budget spent)")
+    with ThreadPoolExecutor(max_workers=max(1, args.translate_jobs)) as translators, ThreadPoolExecutor(max_workers=jobs) as checkers:
+        checks = []
+        for future in as_completed([translators.submit(translate, problem) for problem in problems]):
+            problem, proc, seconds = future.result()
+            if seconds < 0:
+                suite.log(f"--- translate {problem.name}: not run (--translated-budget spent)")
                 continue
-            suite.log(f"--- verify {problem.name}: exit {code}, {wall_s:.1f} s\n{stderr[-3000:]}")
-            if doc is None:
-                suite.record(f"translated {problem.stem}", False, f"verify exit {code}: {stderr.strip()[-300:]}", problem=problem.stem)
+            if proc is None:
+                suite.record(f"translate {problem.stem}", False, f"translate timed out after {args.case_timeout} s", problem=problem.stem)
                 continue
-            timing = doc["timing"]
-            cand = timing.get("candidate") or {}
-            detail = doc["verdict"] + (f" ({doc.get('failure_kind')}: {(doc.get('failure_message') or '')[:300]})" if doc.get("failure_kind") else "")
-            if cand:
-                detail += (f"; median {cand['median_us']:.2f} us; eager {fmt(timing.get('eager'))}, compile {fmt(timing.get('compiled'))}; "
-                           f"{num(timing.get('speedup_over_eager'))}x eager, {num(timing.get('speedup_over_compiled'))}x compile; "
-                           f"{num(timing.get('fraction_of_floor'), 3)} of floor")
-            detail += f"; {wall_s:.1f} s"
-            compile_info = doc.get("compile") or {}
-            good = doc["verdict"] == ("correct" if args.check_only else "accepted")
-            suite.record(f"translated {problem.stem}", good, detail, translated=True, problem=problem.stem,
-                         median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
-                         cache_hit=compile_info.get("cache_hit"), format="abi", report=doc)
+            suite.log(f"--- translate {problem.name}: exit {proc.returncode}, {seconds:.1f} s\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+            if proc.returncode == 3:
+                suite.record(f"translate {problem.stem}", True, "not translatable yet (coverage gap): " + proc.stderr.strip()[-600:],
+                             translated=False, problem=problem.stem)
+            elif proc.returncode != 0:
+                suite.record(f"translate {problem.stem}", False, f"translate exit {proc.returncode}: {proc.stderr.strip()[-600:]}",
+                             problem=problem.stem)
+            else:
+                checks.append(checkers.submit(check, problem))
+        for future in as_completed(checks):
+            record_check(*future.result())
 
 
 def main() -> int:
@@ -257,6 +268,7 @@ def main() -> int:
                         "(to split the suite over several device calls)")
     parser.add_argument("--translated", help="comma-separated problem stems to translate and verify (default: all of --levels)")
     parser.add_argument("--levels", default="1", help="comma-separated problem levels whose problems --translated draws from (default: 1)")
+    parser.add_argument("--exclude", help="comma-separated problem stems to leave out of --translated/--levels")
     parser.add_argument("--translate-jobs", type=int, default=1, help="translations to run at once (CPU work)")
     parser.add_argument("--check-only", action="store_true", help="verify translated kernels with kforge verify --check-only "
                         "(correctness only, no timing), --verify-jobs at a time")
