@@ -37,6 +37,10 @@ public sealed partial class CudaEmitter
         EmitCopy(operation, "diag", [operation.Source], "the vector's element on the diagonal, zero elsewhere", w =>
             w.Line("y[o] = c0 == c1 ? __ldg(x0 + c0) : 0.0f;"));
 
+    private void EmitIota(IotaOp operation) =>
+        EmitCopy(operation, "iota", [], Invariant($"start {operation.Start} + step {operation.Step} · index, exact in float32 below 2^24"), w =>
+            w.Line(Invariant($"y[o] = (float)({operation.Start}ll + {operation.Step}ll * o);")));
+
     private void EmitSlice(SliceOp operation)
     {
         var source = _values[operation.Source].Shape;
@@ -105,10 +109,10 @@ public sealed partial class CudaEmitter
 
         var blocks = Math.Min((count + threads - 1) / threads, MaxGridBlocks);
         var name = NextKernelName(what);
-        var inputs = string.Join(", ", sources.Select((_, k) => Invariant($"const float* __restrict__ x{k}")));
+        var inputs = string.Concat(sources.Select((_, k) => Invariant($"const float* __restrict__ x{k}, ")));
         var w = _kernels;
         w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
-        w.Open($"__global__ void __launch_bounds__({threads}) {name}({inputs}, float* __restrict__ y)");
+        w.Open($"__global__ void __launch_bounds__({threads}) {name}({inputs}float* __restrict__ y)");
         w.Line($"const int64_t stride = (int64_t)gridDim.x * {threads};");
         w.Open($"for (int64_t o = (int64_t)blockIdx.x * {threads} + threadIdx.x; o < {count}; o += stride)");
         if (shape.Rank > 0)
@@ -127,10 +131,10 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Close();
         w.Line();
-        var parameters = string.Join(", ", sources.Select((_, k) => Invariant($"const float* x{k}")));
-        var arguments = string.Join(", ", sources.Select((_, k) => Invariant($"x{k}")));
-        w.Open($"void launch_{name}({parameters}, float* y, cudaStream_t stream)");
-        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>({arguments}, y);");
+        var parameters = string.Concat(sources.Select((_, k) => Invariant($"const float* x{k}, ")));
+        var arguments = string.Concat(sources.Select((_, k) => Invariant($"x{k}, ")));
+        w.Open($"void launch_{name}({parameters}float* y, cudaStream_t stream)");
+        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>({arguments}y);");
         w.Close();
         w.Line();
         AddLaunch(name, [.. sources, operation.Result.Name]);

@@ -134,6 +134,9 @@ public sealed partial class CudaEmitter
             case DiagonalOp diagonal:
                 EmitDiagonal(diagonal);
                 break;
+            case IotaOp iota:
+                EmitIota(iota);
+                break;
             case PadOp pad:
                 EmitPad(pad);
                 break;

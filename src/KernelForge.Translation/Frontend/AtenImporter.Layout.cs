@@ -201,6 +201,45 @@ internal sealed partial class AtenImporter
         return true;
     }
 
+    /// <summary>
+    /// <c>arange(end)</c>, <c>arange.start(start, end)</c>, <c>arange.start_step(start, end, step)</c> of integers (the index
+    /// masks that tril, triu and diag_embed decompose into): an <see cref="IotaOp"/>, carried as float32.
+    /// </summary>
+    private bool ImportArange(ExportedNode node)
+    {
+        var hasStart = node.Target != "aten.arange.default";
+        double? start = 0, end, step = 1;
+        var ok = hasStart ? TryNumber(node, 0, "start", 0, out start) & TryNumber(node, 1, "end", null, out end) : TryNumber(node, 0, "end", null, out end);
+        if (node.Target == "aten.arange.start_step")
+        {
+            ok &= TryNumber(node, 2, "step", 1, out step);
+        }
+
+        if (!ok)
+        {
+            return false;
+        }
+
+        if (node.Argument(KeywordOnly, "dtype") is DataTypeArgument { Name: not ("int64" or "int32" or "float32") } dtype)
+        {
+            return Unsupported(node, $"`dtype` = {dtype.Name}; only integer ranges (int64, int32 or integral float32) are handled");
+        }
+
+        if (end is null || start is not { } first || step is not { } stride || stride == 0 || first != Math.Floor(first) || stride != Math.Floor(stride))
+        {
+            return Unsupported(node, "only ranges of integers with a non-zero integer step are handled");
+        }
+
+        var count = (long)Math.Max(0, Math.Ceiling((end.Value - first) / stride));
+        if (count == 0 || Math.Abs(first) >= 16_777_216 || Math.Abs(first + (stride * (count - 1))) >= 16_777_216)
+        {
+            return Unsupported(node, Invariant($"a range of {count} values from {first}: only non-empty ranges whose values stay below 2^24 are handled (they are carried exactly as float32)"));
+        }
+
+        Emit(node, new IotaOp(new IRValue(node.Name, Shape.Of(count), DataType.Float32), (long)first, (long)stride));
+        return true;
+    }
+
     /// <summary><c>split.Tensor(self, split_size, dim=0)</c> and <c>split_with_sizes(self, split_sizes, dim=0)</c>: a tuple of slices, each a copy when read.</summary>
     private bool ImportSplit(ExportedNode node)
     {

@@ -22,6 +22,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
     private readonly Dictionary<string, (IRValue? Value, string? Reason)[]> _tuples = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _exactIntegers = new(StringComparer.Ordinal);
 
     /// <summary>Every name the graph itself defines, so helper values never take one a later node will use.</summary>
     private readonly HashSet<string> _graphNames = new(StringComparer.Ordinal);
@@ -137,6 +138,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.constant_pad_nd.default" => ImportConstantPad(node),
         "aten.full.default" or "aten.full_like.default" or "aten.zeros.default" or "aten.ones.default" or "aten.zeros_like.default" or "aten.ones_like.default"
             or "aten.new_zeros.default" or "aten.new_ones.default" or "aten.new_full.default" => ImportFilled(node),
+        "aten.arange.default" or "aten.arange.start" or "aten.arange.start_step" => ImportArange(node),
         "aten.mm.default" or "aten.bmm.default" => ImportMatmul(node),
         "aten.addmm.default" => ImportAddmm(node),
         "aten.matmul.default" => ImportMatmulComposite(node),
@@ -192,9 +194,36 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
 
         if (meta.DataType is { } dtype && dtype != value.DataType.ToProtocolName())
         {
+            if (IsExactInteger(node, dtype, value))
+            {
+                _exactIntegers.Add(node.Name);
+                return;
+            }
+
             _diagnostics.Error(node.Name, $"{node.Target} returns {dtype} here; the built-in translator handles float32 results only yet.");
         }
     }
+
+    /// <summary>
+    /// Integer tensors built from <c>arange</c> (index masks) are carried as float32, exact below 2^24: an arange, and a
+    /// view or an add, sub, mul, neg, abs, min or max of such values and integral numbers, may be int64 in torch's
+    /// records. Anything else of an integer type is refused by the caller.
+    /// </summary>
+    private bool IsExactInteger(ExportedNode node, string dtype, IRValue value) =>
+        dtype is "int64" or "int32" && value.DataType == DataType.Float32
+        && (node.Target.StartsWith("aten.arange.", StringComparison.Ordinal)
+            || (IntegerPreservingTargets.Contains(node.Target)
+                && node.Args.OfType<NodeReference>().All(reference => _exactIntegers.Contains(reference.Name))
+                && node.Args.OfType<NumberArgument>().All(number => number.Value == Math.Floor(number.Value))));
+
+    private static readonly HashSet<string> IntegerPreservingTargets = new(StringComparer.Ordinal)
+    {
+        "aten.add.Tensor", "aten.add.Scalar", "aten.sub.Tensor", "aten.sub.Scalar", "aten.mul.Tensor", "aten.mul.Scalar",
+        "aten.neg.default", "aten.abs.default", "aten.maximum.default", "aten.minimum.default", "aten.unsqueeze.default",
+        "aten.view.default", "aten.reshape.default", "aten._unsafe_view.default", "aten.expand.default", "aten.squeeze.dim",
+        "aten.squeeze.dims", "aten.clone.default", "aten.alias.default", "aten.permute.default", "aten.t.default",
+        "aten.transpose.int", "aten.slice.Tensor",
+    };
 
     private IRValue? Lookup(string name, string user)
     {

@@ -45,6 +45,37 @@ public sealed class BranchImportTests
     }
 
     [Fact]
+    public void Translate_TrilMaskFromAranges_IotaKernelsThenOneFusedSelect()
+    {
+        // torch.tril(x) as core ATen spells it: (arange(cols) - arange(rows)[:, None]) <= 0 selects x, else 0.
+        var result = new Translator().Translate(Graph("""
+            {"name": "rows", "target": "aten.arange.default", "args": [4], "kwargs": {"dtype": "int64"}, "shape": [4], "dtype": "int64"},
+            {"name": "cols", "target": "aten.arange.default", "args": [37], "kwargs": {"dtype": "int64"}, "shape": [37], "dtype": "int64"},
+            {"name": "r2", "target": "aten.unsqueeze.default", "args": [{"node": "rows"}, -1], "kwargs": {}, "shape": [4, 1], "dtype": "int64"},
+            {"name": "d", "target": "aten.sub.Tensor", "args": [{"node": "cols"}, {"node": "r2"}], "kwargs": {}, "shape": [4, 37], "dtype": "int64"},
+            {"name": "m", "target": "aten.le.Scalar", "args": [{"node": "d"}, 0], "kwargs": {}, "shape": [4, 37], "dtype": "bool"},
+            {"name": "out", "target": "aten.where.ScalarOther", "args": [{"node": "m"}, {"node": "x"}, 0.0], "kwargs": {}, "shape": [4, 37], "dtype": "float32"}
+            """));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(3, result.Kernels.Count);
+        Assert.Contains("(float)(0ll + 1ll * o)", result.Source, StringComparison.Ordinal);
+        Assert.Contains("less_equal(", result.Kernels[^1].Summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""[0, 40000000]""", "below 2^24")]
+    [InlineData("""[0.5, 4]""", "integers")]
+    public void Read_ArangeOutsideExactIntegers_Refused(string args, string expected)
+    {
+        var result = ReductionImportTests.Read(
+            $$"""{"name": "out", "target": "aten.arange.start", "args": {{args}}, "kwargs": {}, "shape": [4], "dtype": "int64"}""",
+            "out", [4]);
+
+        Assert.Contains(expected, Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_WhereWithFloatCondition_Refused()
     {
         var result = ReductionImportTests.Read(
