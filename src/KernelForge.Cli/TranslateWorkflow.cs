@@ -44,6 +44,11 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
         {
             return Fail(ex.Message);
         }
+        catch (ProtocolErrorException ex)
+        {
+            // Any other worker failure (e.g. out of GPU memory while exporting): one line naming its kind, not a stack trace.
+            return Fail($"the reference worker failed while exporting {problem} ({ex.Kind}): {ex.Message.Split('\n')[0]}");
+        }
 
         var result = new Translator().Translate(graphJson);
         output.Directory?.Create();
