@@ -167,6 +167,15 @@ def run_throughput(args: argparse.Namespace, suite: Suite) -> None:
     shutil.rmtree(variants_dir, ignore_errors=True)
 
 
+def diagnostics(proc: subprocess.CompletedProcess) -> str:
+    """The translator's diagnostics: from --json's "diagnostics" on stdout, else stderr."""
+    try:
+        found = json.loads(proc.stdout).get("diagnostics") or []
+    except (json.JSONDecodeError, AttributeError):
+        found = []
+    return " | ".join(found) if found else proc.stderr.strip()
+
+
 def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> None:
     """Translates the problems of --levels with the built-in translator and verifies what it produces.
 
@@ -245,7 +254,7 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
                 continue
             suite.log(f"--- translate {problem.name}: exit {proc.returncode}, {seconds:.1f} s\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
             if proc.returncode == 3:
-                suite.record(f"translate {problem.stem}", True, "not translatable yet (coverage gap): " + proc.stderr.strip()[-600:],
+                suite.record(f"translate {problem.stem}", True, "not translatable yet (coverage gap): " + diagnostics(proc)[-600:],
                              translated=False, problem=problem.stem)
             elif proc.returncode != 0:
                 suite.record(f"translate {problem.stem}", False, f"translate exit {proc.returncode}: {proc.stderr.strip()[-600:]}",
