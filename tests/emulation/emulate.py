@@ -171,6 +171,11 @@ CASES: dict[str, dict] = {
                                          ("d", "aten.sub.Tensor", [node("c"), node("r2")], {}),
                                          ("m", "aten.le.Scalar", [node("d"), 0], {}),
                                          ("out", "aten.where.ScalarOther", [node("m"), node("x"), 0.0], {})], "outputs": ["out"]},
+    # Labels given as int64 and used as numbers (x.to(torch.float32)), as in a cosine-embedding or BCE loss.
+    "int64_labels_to_float": {"inputs": [("x", [7, 33], "input"), ("t", [7, 1], "input", "int64")],
+                              "nodes": [("f", "aten._to_copy.default", [node("t")], {"dtype": {"dtype": "float32"}}),
+                                        ("s", "aten.mul.Tensor", [node("f"), 2.0], {}),
+                                        ("out", "aten.mul.Tensor", [node("x"), node("s")], {})], "outputs": ["out"]},
     "arange_start_step_scale": {"inputs": [("x", [5, 39], "input")],
                                 "nodes": [("a", "aten.arange.start_step", [3, 80, 2], {}),
                                           ("out", "aten.mul.Tensor", [node("x"), node("a")], {})], "outputs": ["out"]},
@@ -306,10 +311,13 @@ def graph_for(name: str, torch) -> tuple[dict, dict]:
     values = {}
     inputs = []
     for tname, shape, role, *flags in case["inputs"]:
-        values[tname] = torch.randn(*shape, generator=generator, dtype=torch.float64)
+        if "int64" in flags:  # labels or class indices
+            values[tname] = torch.randint(-3, 4, tuple(shape), generator=generator, dtype=torch.int64)
+        else:
+            values[tname] = torch.randn(*shape, generator=generator, dtype=torch.float64)
         if "positive" in flags:  # a variance
             values[tname] = values[tname].abs() + 0.5
-        inputs.append({"name": tname, "shape": shape, "dtype": "float32", "role": role})
+        inputs.append({"name": tname, "shape": shape, "dtype": "int64" if "int64" in flags else "float32", "role": role})
     nodes = []
     for nname, target, args, kwargs in case["nodes"]:
         result = run_node(torch, target, args, kwargs, values)
@@ -354,6 +362,8 @@ def run_node(torch, target: str, args: list, kwargs: dict, values: dict):
             return values[value["node"]]
         if isinstance(value, dict) and "float" in value:
             return float(value["float"])
+        if isinstance(value, dict) and "dtype" in value:
+            return getattr(torch, value["dtype"])
         if isinstance(value, list):
             return [decode(v) for v in value]
         return value
@@ -423,7 +433,7 @@ def run_case_in_process(library: str, graph_path: str) -> int:
     name = Path(graph_path).stem
     graph = json.loads(Path(graph_path).read_text())
     _, values = graph_for(name, torch)
-    inputs = [values[i["name"]].float().contiguous() for i in graph["inputs"]]
+    inputs = [(values[i["name"]] if i["dtype"] == "int64" else values[i["name"]].float()).contiguous() for i in graph["inputs"]]
     return run_entry(torch, library, inputs, [values[o] for o in graph["outputs"]])
 
 

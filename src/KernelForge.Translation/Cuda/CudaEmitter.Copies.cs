@@ -95,7 +95,7 @@ public sealed partial class CudaEmitter
     /// One copy kernel: reads <paramref name="sources"/> (as <c>x0</c>, <c>x1</c>…), writes the operation's result <c>y</c>;
     /// <paramref name="body"/> writes <c>y[o]</c> from the output coordinates <c>c0…</c>.
     /// </summary>
-    private void EmitCopy(Operation operation, string what, IReadOnlyList<string> sources, string strategy, Action<CudaWriter> body)
+    private void EmitCopy(Operation operation, string what, IReadOnlyList<string> sources, string strategy, Action<CudaWriter> body, string sourceType = "float")
     {
         var schedule = ScheduleOf(KernelKind.Pointwise);
         var threads = schedule.BlockSize;
@@ -109,7 +109,7 @@ public sealed partial class CudaEmitter
 
         var blocks = Math.Min((count + threads - 1) / threads, MaxGridBlocks);
         var name = NextKernelName(what);
-        var inputs = string.Concat(sources.Select((_, k) => Invariant($"const float* __restrict__ x{k}, ")));
+        var inputs = string.Concat(sources.Select((_, k) => Invariant($"const {sourceType}* __restrict__ x{k}, ")));
         var w = _kernels;
         w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
         w.Open($"__global__ void __launch_bounds__({threads}) {name}({inputs}float* __restrict__ y)");
@@ -131,7 +131,7 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Close();
         w.Line();
-        var parameters = string.Concat(sources.Select((_, k) => Invariant($"const float* x{k}, ")));
+        var parameters = string.Concat(sources.Select((_, k) => Invariant($"const {sourceType}* x{k}, ")));
         var arguments = string.Concat(sources.Select((_, k) => Invariant($"x{k}, ")));
         w.Open($"void launch_{name}({parameters}float* y, cudaStream_t stream)");
         w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>({arguments}y);");

@@ -26,7 +26,8 @@ public sealed partial class CudaEmitter
             var pointer = _storage.Pointer(_graph.Inputs[i].Value.Name);
             if (_pointersRead.Contains(pointer))
             {
-                file.Line($"const float* {pointer} = static_cast<const float*>(inputs[{i}].data);");
+                var type = CType(_graph.Inputs[i].Value.DataType);
+                file.Line($"const {type}* {pointer} = static_cast<const {type}*>(inputs[{i}].data);");
             }
         }
 

@@ -137,6 +137,10 @@ public sealed partial class CudaEmitter
             case IotaOp iota:
                 EmitIota(iota);
                 break;
+            case ConvertOp convert:
+                EmitCopy(convert, "convert", [convert.Source], "int64 to float32, rounded as torch rounds", w =>
+                    w.Line("y[o] = (float)__ldg(x0 + o);"), sourceType: "int64_t");
+                break;
             case PadOp pad:
                 EmitPad(pad);
                 break;

@@ -1,3 +1,4 @@
+using KernelForge.Core;
 using KernelForge.Translation.IR;
 
 namespace KernelForge.Translation.Frontend;
@@ -79,6 +80,12 @@ internal sealed partial class AtenImporter
         if (!TryTensor(node, 0, "self", out var x) || !IsFloat32OrAbsent(node, "dtype"))
         {
             return false;
+        }
+
+        if (x.DataType == DataType.Int64 && node.Argument(KeywordOnly, "dtype") is DataTypeArgument { Name: "float32" })
+        {
+            Emit(node, new ConvertOp(new IRValue(node.Name, x.Shape, DataType.Float32), x.Name));
+            return true;
         }
 
         if (node.Argument(KeywordOnly, "memory_format") is TextArgument { Value: var format } && format is not ("contiguous_format" or "preserve_format"))

@@ -81,9 +81,9 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         {
             _diagnostics.Error(input.Name, $"dtype \"{input.DataType}\" is not a known tensor type.");
         }
-        else if (dataType != DataType.Float32)
+        else if (dataType is not (DataType.Float32 or DataType.Int64))
         {
-            _diagnostics.Error(input.Name, $"is a {input.DataType} tensor; the built-in translator handles float32 tensors only yet.");
+            _diagnostics.Error(input.Name, $"is a {input.DataType} tensor; the built-in translator handles float32 tensors (and int64 ones converted to float32) only yet.");
         }
 
         var value = new IRValue(input.Name, new Shape(input.Shape), dataType);

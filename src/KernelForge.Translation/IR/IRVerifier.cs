@@ -100,6 +100,13 @@ public static class IRVerifier
                 errors.Error(result.Name, "selects with a bool condition between float32 values into float32; got other types.");
             }
         }
+        else if (operation is ConvertOp convert)
+        {
+            if (operands[convert.Source].DataType != DataType.Int64 || result.DataType != DataType.Float32)
+            {
+                errors.Error(result.Name, $"converts int64 to float32, not {operands[convert.Source].DataType.ToProtocolName()} to {result.DataType.ToProtocolName()}.");
+            }
+        }
         else if (operation is FusedPointwiseOp)
         {
             // Its bool subexpressions were checked as single ops before fusion; the result is float32 or bool.

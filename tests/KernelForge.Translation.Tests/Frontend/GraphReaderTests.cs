@@ -76,11 +76,11 @@ public sealed class GraphReaderTests
     }
 
     [Fact]
-    public void Read_Int64Input_ErrorSaysFloat32Only()
+    public void Read_BoolInput_ErrorSaysFloat32AndConvertedInt64Only()
     {
-        var result = GraphReader.Read("""{"schema_version": 1, "inputs": [{"name": "t", "shape": [4], "dtype": "int64", "role": "input"}], "nodes": [], "outputs": ["t"]}""");
+        var result = GraphReader.Read("""{"schema_version": 1, "inputs": [{"name": "t", "shape": [4], "dtype": "bool", "role": "input"}], "nodes": [], "outputs": ["t"]}""");
 
-        Assert.Contains("float32 tensors only", Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
+        Assert.Contains("float32 tensors (and int64 ones converted to float32) only", Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
     }
 
     [Fact]
