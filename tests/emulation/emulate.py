@@ -176,6 +176,18 @@ CASES: dict[str, dict] = {
                               "nodes": [("f", "aten._to_copy.default", [node("t")], {"dtype": {"dtype": "float32"}}),
                                         ("s", "aten.mul.Tensor", [node("f"), 2.0], {}),
                                         ("out", "aten.mul.Tensor", [node("x"), node("s")], {})], "outputs": ["out"]},
+    # Attention written out: K transposed in the product, scale, causal mask from aranges or an additive bias, softmax, · V.
+    "sdpa_causal_4d": {"inputs": [("q", [2, 3, 37, 16], "input"), ("k", [2, 3, 37, 16], "input"), ("v", [2, 3, 37, 8], "input")],
+                       "nodes": [("out", "aten.scaled_dot_product_attention.default", [node("q"), node("k"), node("v"), None, 0.0, True], {})],
+                       "outputs": ["out"]},
+    "sdpa_bias_cross_lengths": {"inputs": [("q", [2, 19, 16], "input"), ("k", [2, 23, 16], "input"), ("v", [2, 23, 12], "input"),
+                                           ("bias", [19, 23], "input")],
+                                "nodes": [("out", "aten.scaled_dot_product_attention.default", [node("q"), node("k"), node("v"), node("bias")],
+                                           {"scale": 0.3})], "outputs": ["out"]},
+    "sdpa_efficient_tuple_causal": {"inputs": [("q", [3, 2, 33, 8], "input"), ("k", [3, 2, 33, 8], "input"), ("v", [3, 2, 33, 8], "input")],
+                                    "nodes": [("t", "aten._scaled_dot_product_efficient_attention.default",
+                                               [node("q"), node("k"), node("v"), None, False, 0.0, True], {}),
+                                              ("out", "getitem", [node("t"), 0], {})], "outputs": ["out"]},
     "arange_start_step_scale": {"inputs": [("x", [5, 39], "input")],
                                 "nodes": [("a", "aten.arange.start_step", [3, 80, 2], {}),
                                           ("out", "aten.mul.Tensor", [node("x"), node("a")], {})], "outputs": ["out"]},
@@ -347,8 +359,26 @@ def dtype_name(dtype) -> str:
     return "float32" if name == "float64" else name
 
 
+def attention_reference(torch, q, k, v, mask=None, dropout_p=0.0, is_causal=False, *rest, scale=None, **_):
+    """Scaled dot-product attention written out (torch 1.13 has no SDPA op); float64 like every reference here."""
+    s = (q @ k.transpose(-2, -1)) * (scale if scale is not None else 1.0 / math.sqrt(q.shape[-1]))
+    if mask is not None:
+        s = s + mask
+    if is_causal:
+        keep = torch.ones(s.shape[-2], s.shape[-1], dtype=torch.bool).tril()
+        s = s.masked_fill(~keep, float("-inf"))
+    return torch.softmax(s, -1) @ v
+
+
+def efficient_attention_reference(torch, q, k, v, bias, compute_log_sumexp, dropout_p=0.0, is_causal=False, scale=None):
+    out = attention_reference(torch, q, k, v, bias, dropout_p, is_causal, scale=scale)
+    return out, torch.zeros(q.shape[:-1], dtype=q.dtype), torch.zeros((), dtype=torch.int64), torch.zeros((), dtype=torch.int64)
+
+
 # Ops newer than Debian's torch 1.13, computed with the older op they were split from (same math).
 REFERENCE_FALLBACKS = {
+    "aten.scaled_dot_product_attention.default": attention_reference,
+    "aten._scaled_dot_product_efficient_attention.default": efficient_attention_reference,
     "aten._native_batch_norm_legit_no_training.default":
         lambda torch, x, w, b, mean, var, momentum, eps: torch.ops.aten.native_batch_norm.default(x, w, b, mean, var, False, momentum, eps),
     "aten._native_batch_norm_legit.no_stats":
@@ -372,7 +402,7 @@ def run_node(torch, target: str, args: list, kwargs: dict, values: dict):
     if target == "getitem":
         return decoded[0][decoded[1]]
     if target in REFERENCE_FALLBACKS and not hasattr(torch.ops.aten, target.split(".")[1]):
-        return REFERENCE_FALLBACKS[target](torch, *decoded)
+        return REFERENCE_FALLBACKS[target](torch, *decoded, **{k: decode(v) for k, v in kwargs.items()})
     namespace, op, overload = target.split(".")
     function = getattr(getattr(getattr(torch.ops, namespace), op), overload)
     return function(*decoded, **{k: decode(v) for k, v in kwargs.items()})
