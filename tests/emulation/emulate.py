@@ -188,6 +188,13 @@ CASES: dict[str, dict] = {
                                     "nodes": [("t", "aten._scaled_dot_product_efficient_attention.default",
                                                [node("q"), node("k"), node("v"), None, False, 0.0, True], {}),
                                               ("out", "getitem", [node("t"), 0], {})], "outputs": ["out"]},
+    # A causal mask as a problem writes it: ones(L, L, dtype=bool).triu(1) fills the future with -inf; and tril of floats.
+    "bool_ones_triu_masked_fill": {"inputs": [("x", [3, 21, 21], "input")],
+                                   "nodes": [("ones", "aten.full.default", [[21, 21], True], {"dtype": {"dtype": "bool"}}),
+                                             ("future", "aten.triu.default", [node("ones"), 1], {}),
+                                             ("s", "aten.masked_fill.Scalar", [node("x"), node("future"), {"float": "-inf"}], {}),
+                                             ("out", "aten._softmax.default", [node("s"), -1, False], {})], "outputs": ["out"]},
+    "tril_float_offset": one("aten.tril.default", [2, 13, 17], -2),
     "arange_start_step_scale": {"inputs": [("x", [5, 39], "input")],
                                 "nodes": [("a", "aten.arange.start_step", [3, 80, 2], {}),
                                           ("out", "aten.mul.Tensor", [node("x"), node("a")], {})], "outputs": ["out"]},

@@ -181,9 +181,23 @@ internal sealed partial class AtenImporter
             shape = size is null ? Shape.Scalar : Shape.Of(size);
         }
 
+        if (value is null && node.Argument(fromSelf ? 2 : 1, "fill_value") is BoolArgument flag)
+        {
+            value = flag.Value ? 1.0 : 0.0;
+        }
+
         if (value is null)
         {
             ok &= TryNumber(node, fromSelf ? 2 : 1, "fill_value", null, out value);
+        }
+
+        if (ok && shape is not null && value is not null && node.Argument(KeywordOnly, "dtype") is DataTypeArgument { Name: "bool" })
+        {
+            // A bool fill (torch.ones(..., dtype=torch.bool) before triu/tril makes a mask): value != 0, broadcast; bools
+            // live only inside fused chains, so it is never stored.
+            var (fill, zero) = (Constant(node, value.Value), Constant(node, 0));
+            Emit(node, new BinaryOp(new IRValue(node.Name, shape, DataType.Bool), BinaryOpKind.NotEqual, fill.Name, zero.Name));
+            return true;
         }
 
         if (!ok || !IsFloat32OrAbsent(node, "dtype"))
@@ -237,6 +251,36 @@ internal sealed partial class AtenImporter
         }
 
         Emit(node, new IotaOp(new IRValue(node.Name, Shape.Of(count), DataType.Float32), (long)first, (long)stride));
+        return true;
+    }
+
+    /// <summary>
+    /// <c>tril(x, diagonal)</c> and <c>triu(x, diagonal)</c> over the last two axes, when export keeps them: the mask
+    /// <c>col - row &lt;= diagonal</c> (tril) or <c>&gt;= diagonal</c> (triu) from two aranges, then where(mask, x, 0), or
+    /// mask ∧ x for a bool x.
+    /// </summary>
+    private bool ImportTriangle(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryNumber(node, 1, "diagonal", 0, out var diagonal)))
+        {
+            return false;
+        }
+
+        if (x.Shape.Rank < 2 || x.DataType is not (DataType.Float32 or DataType.Bool) || diagonal is not { } offset || offset != Math.Floor(offset))
+        {
+            return Unsupported(node, $"{x.DataType.ToProtocolName()} {x.Shape} (only float32 or bool tensors of rank >= 2 and an integer diagonal are)");
+        }
+
+        var (rows, columns) = (x.Shape[^2], x.Shape[^1]);
+        var rowIndex = Emit(node, new IotaOp(new IRValue(FreshName(node.Name + "_rows"), Shape.Of(rows), DataType.Float32), 0, 1), isNodeResult: false);
+        var rowColumn = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_rows_column"), Shape.Of(rows, 1), DataType.Float32), rowIndex.Name), isNodeResult: false);
+        var columnIndex = Emit(node, new IotaOp(new IRValue(FreshName(node.Name + "_columns"), Shape.Of(columns), DataType.Float32), 0, 1), isNodeResult: false);
+        var distance = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_distance"), Shape.Of(rows, columns), DataType.Float32), BinaryOpKind.Sub, columnIndex.Name, rowColumn.Name), isNodeResult: false);
+        var kind = node.Target == "aten.tril.default" ? BinaryOpKind.LessEqual : BinaryOpKind.GreaterEqual;
+        var mask = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_mask"), Shape.Of(rows, columns), DataType.Bool), kind, distance.Name, Constant(node, offset).Name), isNodeResult: false);
+        Emit(node, x.DataType == DataType.Bool
+            ? new BinaryOp(new IRValue(node.Name, x.Shape, DataType.Bool), BinaryOpKind.LogicalAnd, x.Name, mask.Name)
+            : new SelectOp(new IRValue(node.Name, x.Shape, DataType.Float32), mask.Name, x.Name, Constant(node, 0).Name));
         return true;
     }
 

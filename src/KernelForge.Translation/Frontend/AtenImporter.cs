@@ -139,6 +139,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.full.default" or "aten.full_like.default" or "aten.zeros.default" or "aten.ones.default" or "aten.zeros_like.default" or "aten.ones_like.default"
             or "aten.new_zeros.default" or "aten.new_ones.default" or "aten.new_full.default" => ImportFilled(node),
         "aten.arange.default" or "aten.arange.start" or "aten.arange.start_step" => ImportArange(node),
+        "aten.tril.default" or "aten.triu.default" => ImportTriangle(node),
         "aten.scaled_dot_product_attention.default" or "aten._scaled_dot_product_efficient_attention.default"
             or "aten._scaled_dot_product_flash_attention.default" or "aten._scaled_dot_product_flash_attention_for_cpu.default"
             or "aten._scaled_dot_product_cudnn_attention.default" => ImportAttention(node),

@@ -63,6 +63,20 @@ public sealed class BranchImportTests
         Assert.Contains("less_equal(", result.Kernels[^1].Summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Translate_BoolOnesTriuMaskedFill_MaskStaysInRegisters()
+    {
+        var result = new Translator().Translate(Graph("""
+            {"name": "ones", "target": "aten.full.default", "args": [[4, 37], true], "kwargs": {"dtype": {"dtype": "bool"}}, "shape": [4, 37], "dtype": "bool"},
+            {"name": "future", "target": "aten.triu.default", "args": [{"node": "ones"}, 1], "kwargs": {}, "shape": [4, 37], "dtype": "bool"},
+            {"name": "out", "target": "aten.masked_fill.Scalar", "args": [{"node": "x"}, {"node": "future"}, {"float": "-inf"}], "kwargs": {}, "shape": [4, 37], "dtype": "float32"}
+            """));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(3, result.Kernels.Count);  // two aranges, then one fused kernel with the mask in registers
+        Assert.Contains("logical_and(", result.Kernels[^1].Summary, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""[0, 40000000]""", "below 2^24")]
     [InlineData("""[0.5, 4]""", "integers")]
