@@ -115,8 +115,8 @@ def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int) 
         model = namespace["Model"](*namespace["get_init_inputs"]()).eval()
         torch.manual_seed(1)
         inputs = list(namespace["get_inputs"]())
-        if any(not isinstance(t, torch.Tensor) or not t.is_floating_point() for t in inputs):
-            return "skip", "a non-float input (the translator takes float32 tensors only)"
+        if any(not isinstance(t, torch.Tensor) or not (t.is_floating_point() or t.dtype == torch.int64) for t in inputs):
+            return "skip", "an input that is neither float nor int64 (the translator takes float32, and int64 converted to float)"
         graph, arguments = trace(torch, model, inputs)
     except Exception as error:  # noqa: BLE001 - any failure here is the tracer's or the shrink's, reported as a skip
         return "skip", f"trace: {type(error).__name__}: {str(error).splitlines()[0][:160] if str(error) else ''}"
@@ -138,7 +138,7 @@ def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int) 
         return "FAIL", error
     with torch.no_grad():
         model64 = copy.deepcopy(model).double()
-        expected = model64(*[t.double() for t in inputs])
+        expected = model64(*[t.double() if t.is_floating_point() else t for t in inputs])
     expected = list(expected) if isinstance(expected, (tuple, list)) else [expected]
     tensors_path = work / f"{stem}.pt"
     torch.save({"arguments": arguments, "expected": expected}, tensors_path)
@@ -157,7 +157,7 @@ def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int) 
 def child(library: str, tensors_path: str) -> int:
     import torch
     data = torch.load(tensors_path)
-    arguments = [t.float().contiguous() for t in data["arguments"]]
+    arguments = [(t.float() if t.is_floating_point() else t).contiguous() for t in data["arguments"]]
     return run_entry(torch, library, arguments, data["expected"])
 
 
