@@ -72,16 +72,19 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
             }
 
             var wallSeconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
+
+            // What success means: accepted (checked and timed), or under --check-only, correct (every check passed).
+            Func<EvaluationResult, bool> passed = settings.CheckOnly ? r => r.Correct : r => r.Accepted;
             if (settings.Json)
             {
                 console.Profile.Out.Writer.WriteLine(results.Count == 1 ? VerifyJsonWriter.Write(results[0]) : BatchJson(results, wallSeconds));
             }
             else if (results.Count > 1)
             {
-                console.MarkupLineInterpolated($"[bold]{results.Count(r => r.Accepted || r.Correct)} of {results.Count} {(settings.CheckOnly ? "correct" : "accepted")}[/] in {Format.Seconds(wallSeconds)} ({Format.Integer((long)(results.Count / wallSeconds * 3600))} candidates/hour)");
+                console.MarkupLineInterpolated($"[bold]{results.Count(passed)} of {results.Count} {(settings.CheckOnly ? "correct" : "accepted")}[/] in {Format.Seconds(wallSeconds)} ({Format.Integer((long)(results.Count / wallSeconds * 3600))} candidates/hour)");
             }
 
-            return results.All(r => r.Accepted || (settings.CheckOnly && r.Correct)) ? ExitCodes.Success : ExitCodes.Rejected;
+            return results.All(passed) ? ExitCodes.Success : ExitCodes.Rejected;
         }
         catch (EnvironmentException ex)
         {

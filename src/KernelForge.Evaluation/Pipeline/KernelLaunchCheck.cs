@@ -40,9 +40,8 @@ public static class KernelLaunchCheck
         var launched = counted.SelectMany(pair => pair.call.LaunchedKernels ?? new Dictionary<string, int>())
             .GroupBy(pair => pair.Key, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Sum(pair => pair.Value), StringComparer.Ordinal);
-        var own = launched.Keys.Where(ownKernelNames.Contains).ToList();
         var summary = Invariant($"{string.Join(", ", counted.Select(pair => pair.call.Launches))} launches in the {counted.Count} counted calls; kernels: {string.Join(", ", launched.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => Invariant($"{pair.Key} ×{pair.Value}")))}");
-        var warning = ownKernelNames.Count > 0 && own.Count == 0
+        var warning = ownKernelNames.Count > 0 && !launched.Keys.Any(ownKernelNames.Contains)
             ? "None of the module's own kernels ran on the checked calls; the outputs were computed by other kernels (" + string.Join(", ", launched.Keys.Order(StringComparer.Ordinal)) + ")."
             : null;
         return new Outcome(null, summary, warning);

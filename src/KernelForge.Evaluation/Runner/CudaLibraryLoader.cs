@@ -67,24 +67,17 @@ internal static class CudaLibraryLoader
             return [overridePath];
         }
 
-        var roots = new List<string>();
-        if (!string.IsNullOrWhiteSpace(cudaHome))
-        {
-            roots.Add(cudaHome);
-        }
-
-        if (!roots.Contains("/usr/local/cuda"))
-        {
-            roots.Add("/usr/local/cuda");
-        }
-
         string[] subdirectories = ["extras/CUPTI/lib64", "lib64", "targets/x86_64-linux/lib"];
         return
         [
-            .. roots.SelectMany(root => subdirectories.SelectMany(sub => CuptiFileNames.Select(name => Path.Combine(root, sub, name)))),
+            .. ToolkitRoots(cudaHome).SelectMany(root => subdirectories.SelectMany(sub => CuptiFileNames.Select(name => Path.Combine(root, sub, name)))),
             .. CuptiFileNames,
         ];
     }
+
+    /// <summary><c>$CUDA_HOME</c> when set, then <c>/usr/local/cuda</c> (once).</summary>
+    private static IEnumerable<string> ToolkitRoots(string? cudaHome) =>
+        new[] { string.IsNullOrWhiteSpace(cudaHome) ? null : cudaHome, "/usr/local/cuda" }.OfType<string>().Distinct(StringComparer.Ordinal);
 
     /// <summary>Makes this assembly's library names (<see cref="RuntimeLibraryName"/>, …) resolve to the libraries found here.</summary>
     public static void EnsureRegistered()
@@ -107,20 +100,9 @@ internal static class CudaLibraryLoader
             return [overridePath];
         }
 
-        var directories = new List<string>();
-        if (!string.IsNullOrWhiteSpace(cudaHome))
-        {
-            directories.Add(Path.Combine(cudaHome, "lib64"));
-        }
-
-        if (!directories.Contains("/usr/local/cuda/lib64"))
-        {
-            directories.Add("/usr/local/cuda/lib64");
-        }
-
         return
         [
-            .. directories.SelectMany(directory => RuntimeFileNames.Select(name => Path.Combine(directory, name))),
+            .. ToolkitRoots(cudaHome).SelectMany(root => RuntimeFileNames.Select(name => Path.Combine(root, "lib64", name))),
             .. RuntimeFileNames,
         ];
     }
@@ -137,17 +119,9 @@ internal static class CudaLibraryLoader
 
     private static (nint Handle, string PathOrReason) LoadCupti()
     {
-        foreach (var candidate in CuptiCandidates(Environment.GetEnvironmentVariable("KFORGE_CUPTI"), Environment.GetEnvironmentVariable("CUDA_HOME")))
+        if (LoadFirst(CuptiCandidates(Environment.GetEnvironmentVariable("KFORGE_CUPTI"), Environment.GetEnvironmentVariable("CUDA_HOME"))) is { Handle: not 0 } loaded)
         {
-            if (Path.IsPathRooted(candidate) && !File.Exists(candidate))
-            {
-                continue;
-            }
-
-            if (NativeLibrary.TryLoad(candidate, out var handle))
-            {
-                return (handle, candidate);
-            }
+            return loaded;
         }
 
         return (0, "CUPTI (libcupti.so) was not found under $CUDA_HOME or /usr/local/cuda (extras/CUPTI/lib64, lib64) or on the loader path; set KFORGE_CUPTI to its full path to count launches");
@@ -156,7 +130,21 @@ internal static class CudaLibraryLoader
     private static (nint Handle, string PathOrReason) LoadRuntime()
     {
         var overridePath = Environment.GetEnvironmentVariable("KFORGE_CUDART");
-        var candidates = RuntimeCandidates(overridePath, Environment.GetEnvironmentVariable("CUDA_HOME"));
+        if (LoadFirst(RuntimeCandidates(overridePath, Environment.GetEnvironmentVariable("CUDA_HOME"))) is { Handle: not 0 } loaded)
+        {
+            return loaded;
+        }
+
+        var reason = string.IsNullOrWhiteSpace(overridePath)
+            ? "no CUDA runtime library found (looked for libcudart.so.13/.12/.11.0 in $CUDA_HOME/lib64, /usr/local/cuda/lib64 and the loader path); " +
+              "install the CUDA toolkit or set KFORGE_CUDART to the full path of libcudart.so"
+            : $"no CUDA runtime library found: KFORGE_CUDART={overridePath} could not be loaded; point it at an existing libcudart.so";
+        return (0, reason);
+    }
+
+    /// <summary>The first candidate that loads, with its path; (0, "") when none does.</summary>
+    private static (nint Handle, string PathOrReason) LoadFirst(IEnumerable<string> candidates)
+    {
         foreach (var candidate in candidates)
         {
             // A full path that does not exist is skipped without asking the loader; bare names go to the loader's search.
@@ -171,10 +159,6 @@ internal static class CudaLibraryLoader
             }
         }
 
-        var reason = string.IsNullOrWhiteSpace(overridePath)
-            ? "no CUDA runtime library found (looked for libcudart.so.13/.12/.11.0 in $CUDA_HOME/lib64, /usr/local/cuda/lib64 and the loader path); " +
-              "install the CUDA toolkit or set KFORGE_CUDART to the full path of libcudart.so"
-            : $"no CUDA runtime library found: KFORGE_CUDART={overridePath} could not be loaded; point it at an existing libcudart.so";
-        return (0, reason);
+        return (0, string.Empty);
     }
 }
