@@ -21,15 +21,13 @@ internal sealed partial class AtenImporter
         {
             "aten.scaled_dot_product_attention.default" => (3, 4, 5),
             "aten._scaled_dot_product_efficient_attention.default" or "aten._scaled_dot_product_cudnn_attention.default" => (3, 5, 6),
-            "aten._scaled_dot_product_flash_attention.default" => (-1, 3, 4),
-            _ => (-1, 3, 4),  // aten._scaled_dot_product_flash_attention_for_cpu: attn_mask is keyword-only
+            _ => (-1, 3, 4),  // flash (no mask) and flash_attention_for_cpu (attn_mask keyword-only)
         };
         var ok = TryTensor(node, 0, "query", out var q) & TryTensor(node, 1, "key", out var k) & TryTensor(node, 2, "value", out var v)
             & TryNumber(node, dropoutIndex, "dropout_p", 0, out var dropout) & TryBool(node, causalIndex, "is_causal", false, out var causal)
             & TryNumber(node, KeywordOnly, "scale", null, out var scale);
-        IRValue? bias = null;
         var maskName = node.Target.Contains("efficient", StringComparison.Ordinal) || node.Target.Contains("cudnn", StringComparison.Ordinal) ? "attn_bias" : "attn_mask";
-        ok &= TryOptionalTensor(node, maskIndex < 0 ? KeywordOnly : maskIndex, maskName, out bias);
+        ok &= TryOptionalTensor(node, maskIndex < 0 ? KeywordOnly : maskIndex, maskName, out var bias);
         if (!ok || !AreFloat32(node, q, k, v))
         {
             return false;
@@ -87,10 +85,7 @@ internal sealed partial class AtenImporter
         if (causal)
         {
             // torch's causal mask is tril(ones(L, S)): key j is seen by query i when j <= i.
-            var rows = Emit(node, new IotaOp(new IRValue(FreshName(node.Name + "_rows"), Shape.Of(length), DataType.Float32), 0, 1), isNodeResult: false);
-            var column = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_rows_column"), Shape.Of(length, 1), DataType.Float32), rows.Name), isNodeResult: false);
-            var columns = Emit(node, new IotaOp(new IRValue(FreshName(node.Name + "_columns"), Shape.Of(sourceLength), DataType.Float32), 0, 1), isNodeResult: false);
-            var seen = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_seen"), Shape.Of(length, sourceLength), DataType.Bool), BinaryOpKind.LessEqual, columns.Name, column.Name), isNodeResult: false);
+            var seen = TriangleMask(node, length, sourceLength, lower: true, diagonal: 0);
             var hidden = Constant(node, double.NegativeInfinity);
             scaled = Emit(node, new SelectOp(new IRValue(FreshName(node.Name + "_masked"), scoresShape, DataType.Float32), seen.Name, scaled.Name, hidden.Name), isNodeResult: false);
         }

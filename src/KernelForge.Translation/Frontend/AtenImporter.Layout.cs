@@ -245,7 +245,7 @@ internal sealed partial class AtenImporter
         }
 
         var count = (long)Math.Max(0, Math.Ceiling((end.Value - first) / stride));
-        if (count == 0 || Math.Abs(first) >= 16_777_216 || Math.Abs(first + (stride * (count - 1))) >= 16_777_216)
+        if (count == 0 || !IotaOp.StaysExact((long)first, (long)stride, count))
         {
             return Unsupported(node, Invariant($"a range of {count} values from {first}: only non-empty ranges whose values stay below 2^24 are handled (they are carried exactly as float32)"));
         }
@@ -271,17 +271,25 @@ internal sealed partial class AtenImporter
             return Unsupported(node, $"{x.DataType.ToProtocolName()} {x.Shape} (only float32 or bool tensors of rank >= 2 and an integer diagonal are)");
         }
 
-        var (rows, columns) = (x.Shape[^2], x.Shape[^1]);
-        var rowIndex = Emit(node, new IotaOp(new IRValue(FreshName(node.Name + "_rows"), Shape.Of(rows), DataType.Float32), 0, 1), isNodeResult: false);
-        var rowColumn = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_rows_column"), Shape.Of(rows, 1), DataType.Float32), rowIndex.Name), isNodeResult: false);
-        var columnIndex = Emit(node, new IotaOp(new IRValue(FreshName(node.Name + "_columns"), Shape.Of(columns), DataType.Float32), 0, 1), isNodeResult: false);
-        var distance = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_distance"), Shape.Of(rows, columns), DataType.Float32), BinaryOpKind.Sub, columnIndex.Name, rowColumn.Name), isNodeResult: false);
-        var kind = node.Target == "aten.tril.default" ? BinaryOpKind.LessEqual : BinaryOpKind.GreaterEqual;
-        var mask = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_mask"), Shape.Of(rows, columns), DataType.Bool), kind, distance.Name, Constant(node, offset).Name), isNodeResult: false);
+        var mask = TriangleMask(node, x.Shape[^2], x.Shape[^1], lower: node.Target == "aten.tril.default", offset);
         Emit(node, x.DataType == DataType.Bool
             ? new BinaryOp(new IRValue(node.Name, x.Shape, DataType.Bool), BinaryOpKind.LogicalAnd, x.Name, mask.Name)
             : new SelectOp(new IRValue(node.Name, x.Shape, DataType.Float32), mask.Name, x.Name, Constant(node, 0).Name));
         return true;
+    }
+
+    /// <summary>
+    /// The bool <c>[rows, columns]</c> mask of a triangle, from two aranges: <c>col - row &lt;= diagonal</c> (lower, tril)
+    /// or <c>col - row &gt;= diagonal</c> (upper, triu). Causal attention's mask is the lower one with diagonal 0.
+    /// </summary>
+    private IRValue TriangleMask(ExportedNode node, long rows, long columns, bool lower, double diagonal)
+    {
+        var rowIndex = Emit(node, new IotaOp(new IRValue(FreshName(node.Name + "_rows"), Shape.Of(rows), DataType.Float32), 0, 1), isNodeResult: false);
+        var rowColumn = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_rows_column"), Shape.Of(rows, 1), DataType.Float32), rowIndex.Name), isNodeResult: false);
+        var columnIndex = Emit(node, new IotaOp(new IRValue(FreshName(node.Name + "_columns"), Shape.Of(columns), DataType.Float32), 0, 1), isNodeResult: false);
+        var distance = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_distance"), Shape.Of(rows, columns), DataType.Float32), BinaryOpKind.Sub, columnIndex.Name, rowColumn.Name), isNodeResult: false);
+        var kind = lower ? BinaryOpKind.LessEqual : BinaryOpKind.GreaterEqual;
+        return Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_mask"), Shape.Of(rows, columns), DataType.Bool), kind, distance.Name, Constant(node, diagonal).Name), isNodeResult: false);
     }
 
     /// <summary><c>split.Tensor(self, split_size, dim=0)</c> and <c>split_with_sizes(self, split_sizes, dim=0)</c>: a tuple of slices, each a copy when read.</summary>

@@ -178,7 +178,7 @@ public static class IRVerifier
                 && (permute.Order.Length != source.Rank || permute.Order.Order().Select((a, i) => a != i).Any(x => x) || PermuteOp.Permuted(source, permute.Order) != result.Shape):
                 errors.Error(result.Name, $"{permute.Describe()} of {source} into {result.Shape}: expected a permutation of the source's axes and the permuted shape.");
                 break;
-            case IotaOp iota when result.Shape.Rank != 1 || result.DataType != DataType.Float32 || Math.Abs((double)iota.Start + (double)iota.Step * (result.Shape[0] - 1)) >= 16_777_216 || Math.Abs((double)iota.Start) >= 16_777_216:
+            case IotaOp iota when result.Shape.Rank != 1 || result.DataType != DataType.Float32 || !IotaOp.StaysExact(iota.Start, iota.Step, result.Shape[0]):
                 errors.Error(result.Name, $"{iota.Describe()} into {result.Shape} {result.DataType.ToProtocolName()}: expected a float32 vector whose values stay below 2^24 (exact in float32).");
                 break;
             case DiagonalOp diagonal when operands[diagonal.Source].Shape is var source && (source.Rank != 1 || result.Shape != Shape.Of(source[0], source[0])):

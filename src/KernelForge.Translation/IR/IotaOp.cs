@@ -8,7 +8,14 @@ namespace KernelForge.Translation.IR;
 /// </remarks>
 public sealed record IotaOp(IRValue Result, long Start, long Step) : Operation(Result)
 {
+    /// <summary>float32 holds every integer below 2^24 exactly (24-bit significand).</summary>
+    public const long ExactLimit = 16_777_216;
+
     public override IReadOnlyList<string> Operands => [];
+
+    /// <summary>Whether every value of <c>start + step·i</c>, i &lt; <paramref name="count"/>, is exact in float32.</summary>
+    public static bool StaysExact(long start, long step, long count) =>
+        Math.Abs((double)start) < ExactLimit && Math.Abs((double)start + ((double)step * (count - 1))) < ExactLimit;
 
     public override Operation RenameOperands(Func<string, string> rename) => this;
 
