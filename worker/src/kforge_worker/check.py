@@ -2,8 +2,9 @@
 
 Per output, in order: shape/dtype mismatch -> ``wrong_result``; poison pattern still present -> ``unwritten_output``;
 NaN/Inf where the reference is finite -> ``non_finite_output``; any element over the policy's bound -> ``wrong_result``.
-The numeric core exists twice with the same semantics: over plain sequences (tested without numpy) and over numpy
-arrays (used in production); tests compare the two where numpy is available.
+The numeric core exists three times with the same semantics: over plain sequences (tested without numpy), over numpy
+arrays (the host fallback) and with torch on the worker's GPU (:mod:`check_device`, used when the problem lives on a
+CUDA device); tests compare them where numpy and torch are available.
 """
 
 from __future__ import annotations
@@ -192,6 +193,25 @@ def compare_arrays(candidate: Any, reference: Any, tolerance: Tolerance, float32
         worst_expected=None if worst is None else float(expected[worst]), worst_allowed=worst_allowed)
 
 
+def compare(candidate: Any, reference: Any, tolerance: Tolerance, float32_error: float,
+            device: str | None) -> Comparison:
+    """:func:`compare_arrays`, on the GPU (:func:`check_device.compare_on_device`) when ``device`` is a CUDA device and
+    torch can hold the candidate's dtype; on the host otherwise, or when the GPU has no memory left for it."""
+    if device is not None and device.startswith("cuda"):
+        from .check_device import compare_on_device
+        from .environment import require_torch
+        torch = require_torch()
+        try:
+            return compare_on_device(torch, candidate, reference, tolerance, float32_error, device)
+        except TypeError:  # a dtype torch.from_numpy cannot hold
+            pass
+        except RuntimeError as error:  # torch.cuda.OutOfMemoryError is a RuntimeError
+            if "out of memory" not in str(error):
+                raise
+            torch.cuda.empty_cache()
+    return compare_arrays(candidate, reference, tolerance, float32_error)
+
+
 def count_poisoned_array(candidate: Any, reference: Any, pattern: int) -> int:
     """:func:`count_poisoned` over numpy arrays; the reference is cast to the candidate's dtype first."""
     np = require_numpy()
@@ -225,7 +245,9 @@ def unravel(flat_index: int, shape: Sequence[int]) -> list[int]:
     return index[::-1]
 
 
-def check_outputs(references: Sequence[Sequence[OutputReference]], request: CheckRequest) -> CheckResponse:
+def check_outputs(references: Sequence[Sequence[OutputReference]], request: CheckRequest,
+                  device: str | None = None) -> CheckResponse:
+    """Every output of every sent set against its reference; compared on ``device`` when it is a CUDA device."""
     tolerance = TOLERANCES.get(request.precision)
     if tolerance is None:
         raise bad_request(f"unknown precision {request.precision!r}; use one of {', '.join(TOLERANCES)}.")
@@ -240,14 +262,14 @@ def check_outputs(references: Sequence[Sequence[OutputReference]], request: Chec
         if len(paths) != len(expected):
             raise bad_request(f"check set {set_index} has {len(paths)} output files; the problem has "
                               f"{len(expected)} outputs.")
-        outputs = tuple(check_output(set_index, index, path, reference, request.precision, tolerance)
+        outputs = tuple(check_output(set_index, index, path, reference, request.precision, tolerance, device)
                         for index, (path, reference) in enumerate(zip(paths, expected)))
         sets.append(SetCheckResult(set_index, outputs))
     return CheckResponse(request.id, tuple(sets))
 
 
 def check_output(set_index: int, index: int, path: str, reference: OutputReference, policy: str,
-                 tolerance: Tolerance) -> OutputCheckResult:
+                 tolerance: Tolerance, device: str | None = None) -> OutputCheckResult:
     spec = reference.spec
     label = f"{spec.name} of input set {set_index}"
     count = math.prod(spec.shape)
@@ -261,7 +283,7 @@ def check_output(set_index: int, index: int, path: str, reference: OutputReferen
         return OutputCheckResult(index, False, "wrong_result", mismatch, None, None, None, reference.float32_error,
                                  None, 0, 0, count)
     poisoned = count_poisoned_array(candidate, reference.expected, POISON_BITS[spec.dtype])
-    result = compare_arrays(candidate, reference.expected, tolerance, reference.float32_error)
+    result = compare(candidate, reference.expected, tolerance, reference.float32_error, device)
     failure, message = _verdict(label, spec, policy, count, poisoned, result)
     return OutputCheckResult(
         index, failure is None, failure, message, result.max_abs_error, result.max_rel_error, result.rel_l2_error,

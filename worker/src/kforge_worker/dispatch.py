@@ -56,7 +56,8 @@ class Worker:
 
     def _check(self, request: CheckRequest) -> Response:
         from .check import check_outputs
-        return check_outputs(self._loaded("check").references, request)
+        problem = self._loaded("check")
+        return check_outputs(problem.references, request, device=problem.device)
 
     def _time_reference(self, request: TimeReferenceRequest) -> Response:
         from .timing import time_reference
