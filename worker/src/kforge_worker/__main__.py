@@ -10,6 +10,7 @@ import io
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import TextIO
 
@@ -37,11 +38,20 @@ def serve(handle_line: Callable[[str], tuple[str, bool]], name: str) -> int:
             return 0
         if not line.strip():
             continue
+        started = time.perf_counter()
         response, done = handle_line(line)
+        # Where an evaluation's time goes (kforge shows these with KFORGE_VERBOSE=1).
+        logging.getLogger(__name__).info("request %s answered in %.3f s", _op_of(line), time.perf_counter() - started)
         protocol_out.write(response + "\n")
         protocol_out.flush()
         if done:
             return 0
+
+
+def _op_of(line: str) -> str:
+    """The request's ``"op"`` value, found without parsing the whole line again (for the timing log only)."""
+    start = line.find('"op"')
+    return line[start:start + 40].split(",")[0] if start >= 0 else "?"
 
 
 def _claim_stdout() -> TextIO:
