@@ -7,7 +7,8 @@
 #     exports ran the 80 GB H100 out of memory on the 1 GiB problems).
 # If the smoke test fails, the sweep runs with launch counting off so that one broken check cannot hide the rest.
 # Results: $OUT/smoke, $OUT/sweep (results.json, suite.log) and $OUT/translated.tgz (<problem>/{kernel.cu,graph.json}).
-# EXCLUDE=stem,stem leaves problems out (e.g. those already verified); LEVELS=1,2,3 picks the levels.
+# EXCLUDE=stem,stem leaves problems out (e.g. those already verified); LEVELS=1,2,3 picks the levels;
+# TRANSLATE_JOBS and VERIFY_JOBS (5 and 4) size the pools (an H200's 139 GB takes more sessions than an H100's 80).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-artifacts/gpu}"
@@ -23,7 +24,7 @@ else
   echo "launch counting smoke test FAILED; sweeping with KFORGE_LAUNCH_COUNTING=off"; export KFORGE_LAUNCH_COUNTING=off
 fi
 timeout $((budget + 90)) python3 tests/gpu/run_suite.py --kforge publish/kforge --out "$out/sweep" --case-timeout 240 --skip-cases \
-  --skip-throughput --levels "${LEVELS:-1,2,3}" --translate-jobs 5 --check-only --verify-jobs 4 --translated-budget "$budget" ${EXCLUDE:+--exclude "$EXCLUDE"} \
+  --skip-throughput --levels "${LEVELS:-1,2,3}" --translate-jobs "${TRANSLATE_JOBS:-5}" --check-only --verify-jobs "${VERIFY_JOBS:-4}" --translated-budget "$budget" ${EXCLUDE:+--exclude "$EXCLUDE"} \
   > "$out/sweep/suite.out" 2>&1
 find "$out" -name 'kforge.db*' -delete
 # One archive instead of hundreds of files (a device call returns a limited number of files).
