@@ -34,7 +34,9 @@ internal sealed partial class OptimizeWorkflow(IAnsiConsole console)
             }
 
             var (graphJson, lintWarnings) = (prepared.GraphJson!, ProblemLintWarnings.For(prepared.LintFindings, settings.Precision));
-            var baseline = new Translator().Translate(graphJson);
+            // The library policy is a translator knob too: pure-cuda never emits a library call, allow-libraries tunes cuBLAS vs own GEMMs.
+            var translator = new Translator { AllowLibraries = settings.LibraryPolicy == LibraryPolicy.AllowLibraries };
+            var baseline = translator.Translate(graphJson);
             if (!baseline.Succeeded)
             {
                 return NotTranslatable(settings.Problem, baseline);
@@ -61,7 +63,7 @@ internal sealed partial class OptimizeWorkflow(IAnsiConsole console)
             }
 
             var (tuning, exported, exportError) = await display.RunAsync(
-                () => SearchAsync(settings, host, archive, graphJson, baseline, header, display,
+                () => SearchAsync(settings, host, archive, translator, graphJson, baseline, header, display,
                     tuned => WriteAsync(tuned, null, "not evaluated yet (the search was still running when this was written)."), cancellationToken));
 
             if (tuning.Best is null)
@@ -108,7 +110,7 @@ internal sealed partial class OptimizeWorkflow(IAnsiConsole console)
 
     /// <summary>The search proper, inside the live display: session, tuning, then the exported form's evaluation.</summary>
     private static async Task<(TuningResult Tuning, (string Source, EvaluationResult Evaluation)? Exported, string? ExportError)> SearchAsync(
-        OptimizeSettings settings, KforgeHost host, SqliteArchive archive, string graphJson, TranslationResult baseline, string header,
+        OptimizeSettings settings, KforgeHost host, SqliteArchive archive, Translator translator, string graphJson, TranslationResult baseline, string header,
         TuningDisplay display, Func<TuningResult, Task> tuned, CancellationToken cancellationToken)
     {
         display.Stage("starting the evaluation session (measuring the GPU's floors)");
@@ -116,7 +118,7 @@ internal sealed partial class OptimizeWorkflow(IAnsiConsole console)
             host.SessionOptions(settings.InputSets, settings.Device, StderrSink) with { LibraryPolicy = settings.LibraryPolicy },
             display.SessionProgress, cancellationToken: cancellationToken);
         var evaluator = new ArchivingKernelEvaluator(session, archive);
-        var tuner = new ScheduleTuner(evaluator);
+        var tuner = new ScheduleTuner(evaluator, translator);
         var options = new ScheduleTuningOptions(settings.Problem.ToString(), settings.Precision, TimeSpan.FromMinutes(settings.BudgetMinutes), TimingOptions.Default, settings.InputSets);
 
         // Fill the compile pool with every planned variant: nvcc runs on all cores while the GPU evaluates one at a time.

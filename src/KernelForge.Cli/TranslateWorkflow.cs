@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KernelForge.Evaluation.Pipeline;
 using KernelForge.Evaluation.Protocol;
+using KernelForge.Evaluation.Validation;
 using KernelForge.Translation;
+using KernelForge.Translation.Cuda;
 using Spectre.Console;
 
 namespace KernelForge.Cli;
@@ -15,7 +17,7 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public async Task<int> RunAsync(FileInfo problem, FileInfo? graph, FileInfo output, bool json, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(FileInfo problem, FileInfo? graph, FileInfo output, LibraryPolicy libraryPolicy, bool json, CancellationToken cancellationToken)
     {
         if (!problem.Exists)
         {
@@ -50,7 +52,7 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
             return Fail($"the reference worker failed while exporting {problem} ({ex.Kind}): {ex.Message.Split('\n')[0]}");
         }
 
-        var result = new Translator().Translate(graphJson);
+        var result = new Translator { AllowLibraries = libraryPolicy == LibraryPolicy.AllowLibraries }.Translate(graphJson);
         output.Directory?.Create();
         await File.WriteAllTextAsync(Path.Combine(output.DirectoryName ?? ".", "graph.json"), graphJson, cancellationToken);
         if (result.Source is { } source)
@@ -114,6 +116,7 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
         ["translated"] = result.Succeeded,
         ["source_path"] = sourcePath,
         ["ir_hash"] = result.IRHash,
+        ["libraries"] = new JsonArray([.. result.Kernels.Any(kernel => kernel.Schedule.Lowering == Lowering.Library) ? [JsonValue.Create("cuBLAS")] : Array.Empty<JsonNode>()]),
         ["lowerings"] = new JsonArray([.. result.Lowerings.Select(note => (JsonNode)new JsonObject
         {
             ["node"] = note.Node,

@@ -16,29 +16,40 @@ public sealed class Translator(PassPipeline? pipeline = null)
 {
     private readonly PassPipeline _pipeline = pipeline ?? PassPipeline.Default;
 
+    /// <summary>
+    /// The library policy: true (<c>allow-libraries</c>, the default) lets matrix products call cuBLAS, by default and as a
+    /// tuner's alternative to the own kernel; false (<c>pure-cuda</c>) keeps every kernel our own and never emits a library call.
+    /// </summary>
+    public bool AllowLibraries { get; init; } = true;
+
+    /// <summary>The schedules this translator accepts for <paramref name="kind"/> under its library policy, and the default.</summary>
+    public ScheduleSpace SpaceFor(KernelKind kind) => ScheduleSpace.For(kind, AllowLibraries);
+
     /// <summary>Translates with <paramref name="schedule"/> for every kernel whose <see cref="ScheduleSpace"/> contains it, each kind's default elsewhere.</summary>
     public TranslationResult Translate(string graphJson, Schedule? schedule = null)
     {
         var notes = new List<Diagnostic>();
-        if (schedule is not null && !ScheduleSpace.All.Any(space => space.Contains(schedule)))
+        if (schedule is not null && !Enum.GetValues<KernelKind>().Any(kind => SpaceFor(kind).Contains(schedule)))
         {
-            notes.Add(Diagnostic.Warning(null, $"schedule ({schedule}) is in no kernel kind's ScheduleSpace; every kernel used its default."));
+            notes.Add(Diagnostic.Warning(null, $"schedule ({schedule}) is in no kernel kind's ScheduleSpace{(AllowLibraries ? "" : " under pure-cuda")}; every kernel used its default."));
         }
 
-        return Translate(graphJson, kind => schedule is not null && ScheduleSpace.For(kind).Contains(schedule) ? schedule : ScheduleSpace.For(kind).Default, notes);
+        return Translate(graphJson, kind => schedule is not null && SpaceFor(kind).Contains(schedule) ? schedule : SpaceFor(kind).Default, notes);
     }
 
     /// <summary>Translates with one schedule per kernel kind (a tuner's choice); kinds missing from <paramref name="schedules"/> use their default.</summary>
-    /// <exception cref="ArgumentException">A schedule lies outside its kind's <see cref="ScheduleSpace"/>.</exception>
+    /// <exception cref="ArgumentException">A schedule lies outside its kind's space under this translator's policy (<see cref="SpaceFor"/>).</exception>
     public TranslationResult Translate(string graphJson, IReadOnlyDictionary<KernelKind, Schedule> schedules)
     {
         ArgumentNullException.ThrowIfNull(schedules);
-        foreach (var (kind, schedule) in schedules.Where(pair => !ScheduleSpace.For(pair.Key).Contains(pair.Value)))
+        foreach (var (kind, schedule) in schedules.Where(pair => !SpaceFor(pair.Key).Contains(pair.Value)))
         {
-            throw new ArgumentException($"Schedule ({schedule}) is outside the {kind} space; pick values from ScheduleSpace.For({kind}).", nameof(schedules));
+            throw new ArgumentException(
+                $"Schedule ({schedule}) is outside the {kind} space{(AllowLibraries ? "" : " under pure-cuda (no library calls)")}; pick values from Translator.SpaceFor({kind}).",
+                nameof(schedules));
         }
 
-        return Translate(graphJson, kind => schedules.TryGetValue(kind, out var chosen) ? chosen : ScheduleSpace.For(kind).Default, []);
+        return Translate(graphJson, kind => schedules.TryGetValue(kind, out var chosen) ? chosen : SpaceFor(kind).Default, []);
     }
 
     private TranslationResult Translate(string graphJson, Func<KernelKind, Schedule> scheduleFor, List<Diagnostic> notes)
@@ -71,20 +82,20 @@ public sealed class Translator(PassPipeline? pipeline = null)
 
         var emission = CudaEmitter.Emit(optimized, scheduleFor);
         diagnostics.AddRange(emission.Diagnostics);
-        var lowerings = Lowerings(read.Exported!, optimized, emission.Kernels);
+        var lowerings = Lowerings(read.Exported!, optimized, emission.Kernels, AllowLibraries);
         return emission.Source is null
             ? TranslationResult.Failure(diagnostics, lowerings)
             : TranslationResult.Success(emission.Source, diagnostics, lowerings, emission.Kernels, emission.IRHash);
     }
 
-    private static List<LoweringNote> Lowerings(ExportedGraph exported, IRGraph optimized, IReadOnlyList<EmittedKernel> kernels)
+    private static List<LoweringNote> Lowerings(ExportedGraph exported, IRGraph optimized, IReadOnlyList<EmittedKernel> kernels, bool allowLibraries)
     {
         var notes = new List<LoweringNote>();
         foreach (var node in exported.Nodes)
         {
             var kernel = kernels.FirstOrDefault(k => k.Origins.Contains(node.Name));
             var view = optimized.Operations.OfType<ReshapeOp>().FirstOrDefault(o => o.Origins.Contains(node.Name));
-            var how = kernel is not null ? $"{kernel.Name}: {kernel.Strategy}"
+            var how = kernel is not null ? $"{kernel.Name}: {kernel.Strategy}{PolicyNote(kernel, allowLibraries)}"
                 : view is not null ? $"view of {view.Source}: aliases its memory, no kernel"
                 : "no code: folded away, or not needed for any output";
             notes.Add(new LoweringNote(node.Name, node.Target, how));
@@ -92,4 +103,17 @@ public sealed class Translator(PassPipeline? pipeline = null)
 
         return notes;
     }
+
+    /// <summary>
+    /// Why a product is on its own kernel when the policy could have changed that, said in its note; empty elsewhere (a
+    /// library lowering's strategy already starts with the library's name).
+    /// </summary>
+    private static string PolicyNote(EmittedKernel kernel, bool allowLibraries) => (kernel.Kind, kernel.Schedule.Lowering, allowLibraries) switch
+    {
+        (KernelKind.Matmul, Lowering.Library, _) => "",
+        (KernelKind.Matmul, _, true) => " [own kernel by schedule; allow-libraries also permits cuBLAS]",
+        (KernelKind.Matmul, _, false) => " [pure-cuda: own kernel, no cuBLAS]",
+        (KernelKind.Convolution, _, true) => " [own kernel: the translator has no cuDNN lowering yet, so convolutions stay on it under allow-libraries]",
+        _ => "",
+    };
 }

@@ -38,4 +38,22 @@ public sealed class TranslateCommandTests
         Assert.Contains("aten.frobnicate.default", console.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(directory, "kernel.cu")));
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("allow-libraries", true)]
+    [InlineData("pure-cuda", false)]
+    public async Task Invoke_GraphOfLinearRelu_LibraryPolicyChoosesCublasOrOwnKernelAndSaysSo(string? policy, bool cublas)
+    {
+        var output = Path.Combine(Directory.CreateTempSubdirectory("kforge-translate-test-").FullName, "kernel.cu");
+        var console = new TestConsole().Width(400);
+        string[] arguments = ["translate", RepositoryFiles.Find("problems/level1/relu.py"), "--graph", RepositoryFiles.Find("tests/KernelForge.Translation.Tests/Graphs/linear_relu.json"), "--out", output];
+
+        var exitCode = await KforgeRootCommand.Create(console).Parse(policy is null ? arguments : [.. arguments, "--library-policy", policy]).InvokeAsync();
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Equal(cublas, (await File.ReadAllTextAsync(output)).Contains("cublasGemmEx(", StringComparison.Ordinal));
+        Assert.Equal(cublas, console.Output.Contains("cuBLAS cublasGemmEx", StringComparison.Ordinal));
+        Assert.Equal(!cublas, console.Output.Contains("pure-cuda: own kernel, no cuBLAS", StringComparison.Ordinal));
+    }
 }

@@ -1,5 +1,6 @@
 using KernelForge.Core;
 using KernelForge.Evaluation.Validation;
+using KernelForge.Translation.Cuda;
 
 namespace KernelForge.Translation.Tests;
 
@@ -12,11 +13,28 @@ public sealed class GeneratedKernelStaticCheckTests
     [MemberData(nameof(Graphs))]
     public void StaticChecker_GeneratedKernel_HasNoFindingsUnderPureCuda(string graph)
     {
-        var source = new Translator().Translate(TestFiles.Graph(graph)).Source!;
+        var source = new Translator { AllowLibraries = false }.Translate(TestFiles.Graph(graph)).Source!;
 
         var result = StaticChecker.Check(source, CandidateFormat.Abi, LibraryPolicy.PureCuda);
 
         Assert.False(result.Rejected, result.DescribeRejections());
         Assert.Empty(result.Findings);
+    }
+
+    [Theory]
+    [MemberData(nameof(Graphs))]
+    public void StaticChecker_AllowLibrariesKernel_OnlyRecordsCublasWhereAProductCallsIt(string graph)
+    {
+        var translation = new Translator().Translate(TestFiles.Graph(graph));
+        var callsCublas = translation.Kernels.Any(kernel => kernel.Schedule.Lowering == Lowering.Library);
+
+        var allowed = StaticChecker.Check(translation.Source!, CandidateFormat.Abi, LibraryPolicy.AllowLibraries);
+        var pure = StaticChecker.Check(translation.Source!, CandidateFormat.Abi, LibraryPolicy.PureCuda);
+
+        Assert.False(allowed.Rejected, allowed.DescribeRejections());
+        Assert.All(allowed.Findings, finding => Assert.Equal(("uses-cublas", StaticVerdict.Record), (finding.RuleId, finding.Verdict)));
+        Assert.Equal(callsCublas ? ["cuBLAS"] : [], allowed.LibrariesUsed);
+        Assert.Equal(callsCublas ? ["cublas"] : [], allowed.LinkLibraries);
+        Assert.Equal(callsCublas, pure.Rejected);
     }
 }

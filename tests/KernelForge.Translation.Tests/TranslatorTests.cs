@@ -98,7 +98,7 @@ public sealed class TranslatorTests
     [Fact]
     public void Translate_LinearRelu_OneAddmmKernelCoveringPermuteAndReluInItsEpilogue()
     {
-        var result = new Translator().Translate(TestFiles.Graph("linear_relu"));
+        var result = new Translator { AllowLibraries = false }.Translate(TestFiles.Graph("linear_relu"));
 
         var kernel = Assert.Single(result.Kernels);
         Assert.Equal(("k0_matmul", KernelKind.Matmul, ScheduleSpace.Matmul.Default), (kernel.Name, kernel.Kind, kernel.Schedule));
@@ -225,6 +225,64 @@ public sealed class TranslatorTests
 
         Assert.Contains("k0_avg_pool<<<24576, 512, 0, stream>>>", four.Source, StringComparison.Ordinal);
         Assert.Contains("k0_avg_pool<<<65535, 512, 0, stream>>>", one.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Translate_ExclusiveCumsum_OneScanKernelReadingXInPlaceWritingThePaddedOutputNoWorkspace()
+    {
+        var result = new Translator().Translate(TestFiles.Graph("exclusive_cumsum"));
+
+        var kernel = Assert.Single(result.Kernels);
+        Assert.Equal(("k0_cumsum_rows", KernelKind.Scan), (kernel.Name, kernel.Kind));
+        Assert.DoesNotContain("ctx->workspace", result.Source, StringComparison.Ordinal);
+        Assert.Contains("launch_k0_cumsum_rows(v_x, v_constant_pad_nd, stream);", result.Source, StringComparison.Ordinal);
+        Assert.Contains("const float* xr = x + c0 * 8192;", result.Source, StringComparison.Ordinal);  // rows of x, not of a sliced copy
+        Assert.All(result.Lowerings, note => Assert.StartsWith("k0_cumsum_rows", note.How, StringComparison.Ordinal));
+    }
+
+    public static TheoryData<int[], string, string, string> PaddedScansOfSlices() => new()
+    {
+        {   // reverse exclusive cumsum, padded on the right: out[:, j] = x[:, j + 1:].sum(1)
+            [64, 300],
+            """
+            {"name": "s", "target": "aten.slice.Tensor", "args": [{"node": "x"}, 1, 1, 9223372036854775807], "kwargs": {}, "shape": [64, 299], "dtype": "float32"},
+            {"name": "f", "target": "aten.flip.default", "args": [{"node": "s"}, [1]], "kwargs": {}, "shape": [64, 299], "dtype": "float32"},
+            {"name": "c", "target": "aten.cumsum.default", "args": [{"node": "f"}, 1], "kwargs": {}, "shape": [64, 299], "dtype": "float32"},
+            {"name": "r", "target": "aten.flip.default", "args": [{"node": "c"}, [1]], "kwargs": {}, "shape": [64, 299], "dtype": "float32"},
+            {"name": "out", "target": "aten.constant_pad_nd.default", "args": [{"node": "r"}, [0, 1]], "kwargs": {}, "shape": [64, 300], "dtype": "float32"}
+            """,
+            "k0_cumsum_rows", "for (int64_t e = 299 + threadIdx.x; e < 300; e += 256) yr[e] = 0.0f;"
+        },
+        {   // exclusive cumsum along dim 0
+            [300, 64],
+            """
+            {"name": "s", "target": "aten.slice.Tensor", "args": [{"node": "x"}, 0, 0, -1], "kwargs": {}, "shape": [299, 64], "dtype": "float32"},
+            {"name": "c", "target": "aten.cumsum.default", "args": [{"node": "s"}, 0], "kwargs": {}, "shape": [299, 64], "dtype": "float32"},
+            {"name": "out", "target": "aten.constant_pad_nd.default", "args": [{"node": "c"}, [0, 0, 1, 0]], "kwargs": {}, "shape": [300, 64], "dtype": "float32"}
+            """,
+            "k0_cumsum_columns", "yc[(1 + at) * 64] = acc;"
+        },
+        {   // exclusive cumprod: the border is the product's identity
+            [64, 300],
+            """
+            {"name": "s", "target": "aten.slice.Tensor", "args": [{"node": "x"}, 1, 0, -1], "kwargs": {}, "shape": [64, 299], "dtype": "float32"},
+            {"name": "c", "target": "aten.cumprod.default", "args": [{"node": "s"}, 1], "kwargs": {}, "shape": [64, 299], "dtype": "float32"},
+            {"name": "out", "target": "aten.constant_pad_nd.default", "args": [{"node": "c"}, [1, 0], 1.0], "kwargs": {}, "shape": [64, 300], "dtype": "float32"}
+            """,
+            "k0_cumprod_rows", "for (int64_t e = threadIdx.x; e < 1; e += 256) yr[e] = 1.0f;"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(PaddedScansOfSlices))]
+    public void Translate_PaddedScanOfASlice_OneScanKernelNoWorkspace(int[] shape, string nodes, string kernel, string border)
+    {
+        var result = new Translator().Translate(Graph(shape, nodes, "out"));
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(kernel, Assert.Single(result.Kernels).Name);
+        Assert.DoesNotContain("ctx->workspace", result.Source, StringComparison.Ordinal);
+        Assert.Contains(border, result.Source, StringComparison.Ordinal);
     }
 
     private static string Graph(int[] shape, string nodes, string output) =>

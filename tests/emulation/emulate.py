@@ -195,6 +195,76 @@ CASES: dict[str, dict] = {
                                              ("s", "aten.masked_fill.Scalar", [node("x"), node("future"), {"float": "-inf"}], {}),
                                              ("out", "aten._softmax.default", [node("s"), -1, False], {})], "outputs": ["out"]},
     "tril_float_offset": one("aten.tril.default", [2, 13, 17], -2),
+    # Cross entropy and its relatives on int64 class labels (torch 1.13 spells cross entropy gather(log_softmax, 1, t);
+    # 2.x adds the ignore_index mask, written out below as its decomposition exports it).
+    "cross_entropy_gather_mean": {"inputs": [("x", [37, 53], "input"), ("t", [37], "input", "int64", "classes=53")],
+                                  "nodes": [("ls", "aten._log_softmax.default", [node("x"), 1, False], {}),
+                                            ("u", "aten.unsqueeze.default", [node("t"), 1], {}),
+                                            ("g", "aten.gather.default", [node("ls"), 1, node("u")], {}),
+                                            ("sq", "aten.squeeze.dim", [node("g"), 1], {}),
+                                            ("n", "aten.neg.default", [node("sq")], {}),
+                                            ("out", "aten.mean.default", [node("n")], {})], "outputs": ["out"]},
+    "cross_entropy_gather_rows_vec4": {"inputs": [("x", [19, 1000], "input"), ("t", [19], "input", "int64", "classes=1000")],
+                                       "nodes": [("ls", "aten._log_softmax.default", [node("x"), -1, False], {}),
+                                                 ("u", "aten.unsqueeze.default", [node("t"), 1], {}),
+                                                 ("g", "aten.gather.default", [node("ls"), 1, node("u")], {}),
+                                                 ("sq", "aten.squeeze.dim", [node("g"), 1], {}),
+                                                 ("out", "aten.neg.default", [node("sq")], {})], "outputs": ["out"]},
+    "cross_entropy_ignore_index_decomposed": {
+        "inputs": [("x", [29, 40], "input"), ("t", [29], "input", "int64", "classes=40", "ignored")],
+        "nodes": [("ls", "aten._log_softmax.default", [node("x"), 1, False], {}),
+                  ("ne", "aten.ne.Scalar", [node("t"), -100], {}),
+                  ("zero", "aten.scalar_tensor.default", [0], {"dtype": {"dtype": "int64"}}),
+                  ("safe", "aten.where.self", [node("ne"), node("t"), node("zero")], {}),
+                  ("u", "aten.unsqueeze.default", [node("safe"), 1], {}),
+                  ("g", "aten.gather.default", [node("ls"), 1, node("u")], {}),
+                  ("sq", "aten.squeeze.dim", [node("g"), 1], {}),
+                  ("n", "aten.neg.default", [node("sq")], {}),
+                  ("ne_1", "aten.ne.Scalar", [node("t"), -100], {}),
+                  ("fzero", "aten.scalar_tensor.default", [0], {"dtype": {"dtype": "float32"}}),
+                  ("kept", "aten.where.self", [node("ne_1"), node("n"), node("fzero")], {}),
+                  ("ne_2", "aten.ne.Scalar", [node("t"), -100], {}),
+                  ("count", "aten.sum.default", [node("ne_2")], {}),
+                  ("countf", "aten._to_copy.default", [node("count")], {"dtype": {"dtype": "float32"}}),
+                  ("total", "aten.sum.default", [node("kept")], {}),
+                  ("out", "aten.div.Tensor", [node("total"), node("countf")], {})], "outputs": ["out"]},
+    "nll_loss_forward_mean_ignored": {"inputs": [("x", [31, 45], "input"), ("t", [31], "input", "int64", "classes=45", "ignored")],
+                                      "nodes": [("ls", "aten._log_softmax.default", [node("x"), 1, False], {}),
+                                                ("nll", "aten.nll_loss_forward.default", [node("ls"), node("t"), None, 1, -100], {}),
+                                                ("out", "getitem", [node("nll"), 0], {})], "outputs": ["out"]},
+    "nll_loss_forward_sum_and_total_weight": {"inputs": [("x", [26, 33], "input"), ("t", [26], "input", "int64", "classes=33", "ignored")],
+                                              "nodes": [("nll", "aten.nll_loss_forward.default", [node("x"), node("t"), None, 2, -100], {}),
+                                                        ("out", "getitem", [node("nll"), 0], {}),
+                                                        ("tw", "getitem", [node("nll"), 1], {})], "outputs": ["out", "tw"]},
+    "linear_nll_loss_none_rows": {"inputs": [("x", [21, 30], "input"), ("t", [21], "input", "int64", "classes=44"),
+                                             ("w", [44, 30], "parameter"), ("b", [44], "parameter")],
+                                  "nodes": [("wt", "aten.t.default", [node("w")], {}),
+                                            ("logits", "aten.addmm.default", [node("b"), node("x"), node("wt")], {}),
+                                            ("ls", "aten._log_softmax.default", [node("logits"), 1, False], {}),
+                                            ("nll", "aten.nll_loss_forward.default", [node("ls"), node("t"), None, 0, -100], {}),
+                                            ("out", "getitem", [node("nll"), 0], {})], "outputs": ["out"]},
+    "softmax_gather_three_per_row": {"inputs": [("x", [11, 24], "input"), ("t", [11, 3], "input", "int64", "classes=24")],
+                                     "nodes": [("s", "aten._softmax.default", [node("x"), -1, False], {}),
+                                               ("out", "aten.gather.default", [node("s"), 1, node("t")], {})], "outputs": ["out"]},
+    "gather_dim0_smaller_index": {"inputs": [("x", [9, 13], "input"), ("t", [4, 11], "input", "int64", "classes=9")],
+                                  "nodes": [("out", "aten.gather.default", [node("x"), 0, node("t")], {})], "outputs": ["out"]},
+    "take_along_dim_last": {"inputs": [("x", [6, 10], "input"), ("t", [6, 3], "input", "int64", "classes=10")],
+                            "nodes": [("out", "aten.take_along_dim.default", [node("x"), node("t"), 1], {})], "outputs": ["out"]},
+    "multi_margin_loss_none": {"inputs": [("x", [23, 37], "input"), ("t", [23], "input", "int64", "classes=37")],
+                               "nodes": [("out", "aten.multi_margin_loss.default", [node("x"), node("t"), 1, 1.0, None, 0], {})], "outputs": ["out"]},
+    "multi_margin_loss_p2_mean": {"inputs": [("x", [23, 37], "input"), ("t", [23], "input", "int64", "classes=37")],
+                                  "nodes": [("out", "aten.multi_margin_loss.default", [node("x"), node("t"), 2, 0.7, None, 1], {})], "outputs": ["out"]},
+    "multi_margin_loss_decomposed": {"inputs": [("x", [17, 29], "input"), ("t", [17], "input", "int64", "classes=29")],
+                                     "nodes": [("u", "aten.unsqueeze.default", [node("t"), 1], {}),
+                                               ("g", "aten.gather.default", [node("x"), 1, node("u")], {}),
+                                               ("m", "aten.rsub.Scalar", [node("g"), 1.0], {}),
+                                               ("z", "aten.add.Tensor", [node("m"), node("x")], {}),
+                                               ("zc", "aten.clamp_min.default", [node("z"), 0], {}),
+                                               ("ids", "aten.arange.default", [29], {"dtype": {"dtype": "int64"}}),
+                                               ("ne", "aten.ne.Tensor", [node("ids"), node("u")], {}),
+                                               ("zero", "aten.scalar_tensor.default", [0], {"dtype": {"dtype": "float32"}}),
+                                               ("w", "aten.where.self", [node("ne"), node("zc"), node("zero")], {}),
+                                               ("out", "aten.mean.dim", [node("w"), [1]], {})], "outputs": ["out"]},
     "arange_start_step_scale": {"inputs": [("x", [5, 39], "input")],
                                 "nodes": [("a", "aten.arange.start_step", [3, 80, 2], {}),
                                           ("out", "aten.mul.Tensor", [node("x"), node("a")], {})], "outputs": ["out"]},
@@ -241,9 +311,52 @@ CASES: dict[str, dict] = {
     "cat_three": {"inputs": [("a", [2, 3, 4], "input"), ("b", [2, 5, 4], "input"), ("c", [2, 1, 4], "input")],
                   "nodes": [("out", "aten.cat.default", [[node("a"), node("b"), node("c")], 1], {})], "outputs": ["out"]},
     "constant_pad": one("aten.constant_pad_nd.default", [2, 3, 4], [1, 2, 0, 3], -0.5),
+    # Scans read slices in place and write pads in place (FuseScanWindows): one kernel, no workspace ("expect").
     "exclusive_cumsum_pad": {"inputs": [("x", [4, 50], "input")],
                              "nodes": [("s", "aten.slice.Tensor", [node("x"), 1, 0, -1], {}), ("c", "aten.cumsum.default", [node("s"), 1], {}),
-                                       ("out", "aten.constant_pad_nd.default", [node("c"), [1, 0]], {})], "outputs": ["out"]},
+                                       ("out", "aten.constant_pad_nd.default", [node("c"), [1, 0]], {})], "outputs": ["out"],
+                             "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "exclusive_cumsum_pad_multi_chunk": {"inputs": [("x", [3, 2500], "input")],
+                                         "nodes": [("s", "aten.slice.Tensor", [node("x"), 1, 0, -1], {}), ("c", "aten.cumsum.default", [node("s"), 1], {}),
+                                                   ("out", "aten.constant_pad_nd.default", [node("c"), [1, 0]], {})], "outputs": ["out"],
+                                         "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "exclusive_cumsum_slice_after_scan": {"inputs": [("x", [4, 50], "input")],
+                                          "nodes": [("c", "aten.cumsum.default", [node("x"), 1], {}), ("s", "aten.slice.Tensor", [node("c"), 1, 0, -1], {}),
+                                                    ("out", "aten.constant_pad_nd.default", [node("s"), [1, 0]], {})], "outputs": ["out"],
+                                          "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "reverse_exclusive_cumsum_pad_right": {"inputs": [("x", [4, 1100], "input")],
+                                           "nodes": [("s", "aten.slice.Tensor", [node("x"), 1, 1, 9223372036854775807], {}),
+                                                     ("f", "aten.flip.default", [node("s"), [1]], {}), ("c", "aten.cumsum.default", [node("f"), 1], {}),
+                                                     ("r", "aten.flip.default", [node("c"), [1]], {}),
+                                                     ("out", "aten.constant_pad_nd.default", [node("r"), [0, 1]], {})], "outputs": ["out"],
+                                           "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "exclusive_cumsum_inner_axis_pad": {"inputs": [("x", [3, 30, 5], "input")],
+                                        "nodes": [("s", "aten.slice.Tensor", [node("x"), 1, 0, -1], {}), ("c", "aten.cumsum.default", [node("s"), 1], {}),
+                                                  ("out", "aten.constant_pad_nd.default", [node("c"), [0, 0, 1, 0]], {})], "outputs": ["out"],
+                                        "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "reverse_cumsum_dim0_pad_both_strided": {"inputs": [("x", [21, 6], "input")],
+                                             "nodes": [("s", "aten.slice.Tensor", [node("x"), 0, 1, 20, 2], {}),
+                                                       ("f", "aten.flip.default", [node("s"), [0]], {}), ("c", "aten.cumsum.default", [node("f"), 0], {}),
+                                                       ("r", "aten.flip.default", [node("c"), [0]], {}),
+                                                       ("out", "aten.constant_pad_nd.default", [node("r"), [1, 2, 2, 1], 0.25], {})], "outputs": ["out"],
+                                             "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "exclusive_cumprod_pad_one": {"inputs": [("x", [5, 40], "input")],
+                                  "nodes": [("s", "aten.slice.Tensor", [node("x"), 1, 0, -1], {}), ("c", "aten.cumprod.default", [node("s"), 1], {}),
+                                            ("out", "aten.constant_pad_nd.default", [node("c"), [1, 0], 1.0], {})], "outputs": ["out"],
+                                  "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "exclusive_cumsum_rows_in_border_step_slice": {"inputs": [("x", [3, 7, 61], "input")],
+                                                   "nodes": [("s", "aten.slice.Tensor", [node("x"), 2, 0, -1, 2], {}),
+                                                             ("c", "aten.cumsum.default", [node("s"), 2], {}),
+                                                             ("out", "aten.constant_pad_nd.default", [node("c"), [1, 0, 2, 1], -0.5], {})], "outputs": ["out"],
+                                                   "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "exclusive_cumsum_unsqueezed_then_padded": {"inputs": [("x", [4, 50], "input")],
+                                                "nodes": [("s", "aten.slice.Tensor", [node("x"), 1, 0, -1], {}), ("c", "aten.cumsum.default", [node("s"), 1], {}),
+                                                          ("u", "aten.unsqueeze.default", [node("c"), 1], {}),
+                                                          ("out", "aten.constant_pad_nd.default", [node("u"), [1, 0]], {})], "outputs": ["out"],
+                                                "expect": {"kernels": 1, "workspace_bytes": 0}},
+    "cumsum_of_slice_also_returned": {"inputs": [("x", [4, 50], "input")],
+                                      "nodes": [("s", "aten.slice.Tensor", [node("x"), 1, 2, -3], {}), ("c", "aten.cumsum.default", [node("s"), 1], {}),
+                                                ("out", "aten.constant_pad_nd.default", [node("c"), [1, 0]], {})], "outputs": ["out", "c"]},
     "exclusive_cumsum_cat": {"inputs": [("x", [4, 50], "input")],
                              "nodes": [("sel", "aten.select.int", [node("x"), 1, 0], {}), ("u", "aten.unsqueeze.default", [node("sel"), 1], {}),
                                        ("z", "aten.full_like.default", [node("u"), 0], {}),
@@ -317,6 +430,10 @@ CASES: dict[str, dict] = {
                "nodes": [("out", "aten.mm.default", [node("a"), node("b")], {})], "outputs": ["out"]},
     "bmm": {"inputs": [("a", [3, 20, 70], "input"), ("b", [3, 70, 33], "input")],
             "nodes": [("out", "aten.bmm.default", [node("a"), node("b")], {})], "outputs": ["out"]},
+    # Both operands read transposed (CUBLAS_OP_T twice on the cuBLAS path, leading dimensions M and K), bias of a full [M, N].
+    "addmm_both_transposed_full_bias": {"inputs": [("a", [50, 37], "input"), ("b", [29, 50], "input"), ("c", [37, 29], "input")],
+                                        "nodes": [("at", "aten.t.default", [node("a")], {}), ("bt", "aten.t.default", [node("b")], {}),
+                                                  ("out", "aten.addmm.default", [node("c"), node("at"), node("bt")], {})], "outputs": ["out"]},
     "linear_addmm_transposed_weight": {"inputs": [("x", [33, 70], "input"), ("w", [50, 70], "parameter"), ("b", [50], "parameter")],
                                        "nodes": [("wt", "aten.permute.default", [node("w"), [1, 0]], {}),
                                                  ("out", "aten.addmm.default", [node("b"), node("x"), node("wt")], {})], "outputs": ["out"]},
@@ -330,8 +447,12 @@ def graph_for(name: str, torch) -> tuple[dict, dict]:
     values = {}
     inputs = []
     for tname, shape, role, *flags in case["inputs"]:
-        if "int64" in flags:  # labels or class indices
-            values[tname] = torch.randint(-3, 4, tuple(shape), generator=generator, dtype=torch.int64)
+        if "int64" in flags:  # labels or class indices: in [0, classes) when "classes=N" is given, else small integers
+            classes = next((int(f.split("=")[1]) for f in flags if f.startswith("classes=")), None)
+            low, high = (-3, 4) if classes is None else (0, classes)
+            values[tname] = torch.randint(low, high, tuple(shape), generator=generator, dtype=torch.int64)
+            if "ignored" in flags:  # every fifth label is cross entropy's default ignore_index
+                values[tname].view(-1)[::5] = -100
         else:
             values[tname] = torch.randn(*shape, generator=generator, dtype=torch.float64)
         if "positive" in flags:  # a variance
@@ -486,8 +607,15 @@ def run_entry(torch, library: str, inputs: list, expected: list) -> int:
         return ctypes.addressof(buffer)
 
     callback = WORKSPACE(workspace)
-    context = KfContext(1, 0, callback, None, None)
     lib = ctypes.CDLL(library)
+    # A GEMM lowered to cuBLAS gets the stand-in's handle (include/cublas_v2.h) as ctx->cublas, unless
+    # KFORGE_EMULATE_CUBLAS=null asks for the NULL of a harness without one (the own kernel in the file runs instead).
+    cublas = None
+    if hasattr(lib, "kf_emu_cublas_handle") and os.environ.get("KFORGE_EMULATE_CUBLAS", "stand-in") != "null":
+        lib.kf_emu_cublas_handle.restype = ctypes.c_void_p
+        cublas = lib.kf_emu_cublas_handle()
+        initial_mode = lib.kf_emu_cublas_math_mode()
+    context = KfContext(1, 0, callback, cublas, None)
     in_structs = (KfTensor * len(inputs))(*[tensor_struct(t) for t in inputs])
     out_structs = (KfTensor * len(outputs))(*[tensor_struct(t) for t in outputs])
     status = lib.kforge_entry(in_structs, len(inputs), out_structs, len(outputs), None, ctypes.byref(context))
@@ -495,6 +623,13 @@ def run_entry(torch, library: str, inputs: list, expected: list) -> int:
         print(f"entry returned {status}")
         return 1
     report = []
+    if cublas is not None:
+        if lib.kf_emu_cublas_math_mode() != initial_mode:
+            print("the entry left the cuBLAS handle in another math mode than it found it in")
+            return 1
+        report.append(f"cuBLAS stand-in: {lib.kf_emu_cublas_gemm_calls()} GEMM calls")
+    elif hasattr(lib, "kf_emu_cublas_handle"):
+        report.append("ctx->cublas NULL: own kernels")
     for index, (got, want) in enumerate(zip(outputs, expected)):
         if not want.is_floating_point():
             wrong = int((got != want).sum())
@@ -538,11 +673,23 @@ def build_emulation(cu_path: Path, so_path: Path) -> tuple[str | None, str]:
     return str(so_path), ""
 
 
+WORKSPACE_REQUEST = re.compile(r"ctx->workspace\(ctx, (\d+)\)")
+
+
+def unmet_expectations(cu: str, expect: dict) -> str:
+    """What the generated source does other than a case's "expect" says (kernels launched, workspace bytes); "" when it agrees."""
+    found = {"kernels": len(re.findall(r"^    launch_\w+\(", cu, re.MULTILINE)),
+             "workspace_bytes": sum(int(n) for n in WORKSPACE_REQUEST.findall(cu))}
+    return "; ".join(f"expected {key} {value}, the .cu has {found[key]}" for key, value in expect.items() if found[key] != value)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kforge", required=True, help="the kforge executable (or kforge.dll, run with dotnet)")
     parser.add_argument("--only", nargs="*", help="case names to run (default: all)")
     parser.add_argument("--keep", help="keep the generated files in this folder")
+    parser.add_argument("--library-policy", default="allow-libraries", choices=["allow-libraries", "pure-cuda"],
+                        help="passed to kforge translate: GEMMs on cuBLAS (the CPU stand-in in include/cublas_v2.h) or own kernels")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -559,11 +706,16 @@ def main() -> int:
         graph_path = work / f"{name}.json"
         graph_path.write_text(json.dumps(graph, indent=1))
         cu_path, so_path = work / f"{name}.cu", work / f"{name}.so"
-        translate = subprocess.run([*kforge, "translate", str(graph_path), "--graph", str(graph_path), "-o", str(cu_path)],
+        translate = subprocess.run([*kforge, "translate", str(graph_path), "--graph", str(graph_path), "-o", str(cu_path),
+                                    "--library-policy", args.library_policy],
                                    capture_output=True, text=True, cwd=ROOT)
         if translate.returncode != 0:
             failed += 1
             print(f"FAIL {name}: translate exited {translate.returncode}\n{translate.stdout}{translate.stderr}")
+            continue
+        if (mismatch := unmet_expectations(cu_path.read_text(), CASES[name].get("expect", {}))):
+            failed += 1
+            print(f"FAIL {name}: {mismatch}")
             continue
         library, error = build_emulation(cu_path, so_path)
         if library is None:
@@ -574,6 +726,12 @@ def main() -> int:
         run = subprocess.run([sys.executable, __file__, "--kforge", args.kforge, "--child", str(so_path), str(graph_path)],
                              capture_output=True, text=True, env=env, timeout=600)
         detail = (run.stdout + run.stderr).strip().splitlines()
+        # A product on cuBLAS runs again with a NULL ctx->cublas, so its own-kernel fallback is checked too.
+        if run.returncode == 0 and "cublasGemm" in cu_path.read_text() and "KFORGE_EMULATE_CUBLAS" not in os.environ:
+            run = subprocess.run([sys.executable, __file__, "--kforge", args.kforge, "--child", str(so_path), str(graph_path)],
+                                 capture_output=True, text=True, env=dict(env, KFORGE_EMULATE_CUBLAS="null"), timeout=600)
+            detail = [*detail[-1:], *(run.stdout + run.stderr).strip().splitlines()]
+            detail = detail if run.returncode != 0 else [f"{detail[0]} | {detail[-1]}"]
         if run.returncode == 0:
             passed += 1
             print(f"ok   {name}: {detail[-1] if detail else ''}")

@@ -103,7 +103,7 @@ def trace(torch, model, inputs) -> dict:
     return graph_to_schema(exported, [n for n, _ in parameters], [n for n, _ in buffers]), arguments
 
 
-def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int) -> tuple[str, str]:
+def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int, library_policy: str = "allow-libraries") -> tuple[str, str]:
     import torch
     source = read_problem(str(path))
     namespace = execute_problem(source)
@@ -123,7 +123,8 @@ def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int) 
     stem = f"{path.parent.name}_{path.stem}"
     graph_path, cu_path = work / f"{stem}.json", work / f"{stem}.cu"
     graph_path.write_text(json.dumps(graph, indent=1))
-    translate = subprocess.run([*kforge, "translate", str(path), "--graph", str(graph_path), "-o", str(cu_path), "--json"],
+    translate = subprocess.run([*kforge, "translate", str(path), "--graph", str(graph_path), "-o", str(cu_path), "--json",
+                                "--library-policy", library_policy],
                                capture_output=True, text=True, cwd=ROOT)
     if translate.returncode == 3:
         try:
@@ -168,6 +169,8 @@ def main() -> int:
     parser.add_argument("--levels", default="1,2,3")
     parser.add_argument("--keep", help="keep the generated files in this folder")
     parser.add_argument("--timeout", type=int, default=180, help="seconds one problem may run on the CPU stand-in (default 180)")
+    parser.add_argument("--library-policy", default="allow-libraries", choices=["allow-libraries", "pure-cuda"],
+                        help="passed to kforge translate: GEMMs on cuBLAS (the CPU stand-in in include/cublas_v2.h) or own kernels")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -183,7 +186,7 @@ def main() -> int:
         for path in sorted((ROOT / "problems" / f"level{level.strip()}").glob("*.py")):
             if wanted is not None and path.stem not in wanted:
                 continue
-            verdict, detail = check(path, kforge, work, asan, args.timeout)
+            verdict, detail = check(path, kforge, work, asan, args.timeout, args.library_policy)
             counts[verdict] += 1
             print(f"{verdict:<4} level{level.strip()}/{path.stem}: {detail}", flush=True)
     print(f"translated and right: {counts['ok']}; wrong: {counts['FAIL']}; coverage gaps: {counts['gap']}; skipped: {counts['skip']}")

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using KernelForge.Evaluation.Validation;
 using Spectre.Console;
 
 namespace KernelForge.Cli.Commands;
@@ -21,6 +22,11 @@ internal sealed class TranslateCommand : Command
         Description = "Where to write the generated .cu [default: out/<problem>/kernel.cu].",
     };
 
+    private static readonly Option<LibraryPolicy> LibraryPolicyOption = KebabCaseEnum.Option(
+        "--library-policy",
+        "allow-libraries: matrix products call cuBLAS (the own kernel stays in the file as the fallback for a NULL handle); pure-cuda: own kernels only, no library call.",
+        LibraryPolicy.AllowLibraries);
+
     private static readonly Option<bool> JsonOption = new("--json")
     {
         Description = "Print one JSON document: the output path, the IR hash, how each op was lowered, and the diagnostics.",
@@ -32,12 +38,14 @@ internal sealed class TranslateCommand : Command
         Arguments.Add(ProblemArgument);
         Options.Add(GraphOption);
         Options.Add(OutOption);
+        Options.Add(LibraryPolicyOption);
         Options.Add(JsonOption);
         SetAction((parseResult, cancellationToken) =>
         {
             var problem = parseResult.GetRequiredValue(ProblemArgument);
             var output = parseResult.GetValue(OutOption) ?? new FileInfo(Path.Combine("out", Path.GetFileNameWithoutExtension(problem.Name), "kernel.cu"));
-            return new TranslateWorkflow(console).RunAsync(problem, parseResult.GetValue(GraphOption), output, parseResult.GetValue(JsonOption), cancellationToken);
+            return new TranslateWorkflow(console).RunAsync(
+                problem, parseResult.GetValue(GraphOption), output, parseResult.GetValue(LibraryPolicyOption), parseResult.GetValue(JsonOption), cancellationToken);
         });
     }
 }

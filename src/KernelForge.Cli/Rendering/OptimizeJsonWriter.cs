@@ -71,6 +71,7 @@ internal static class OptimizeJsonWriter
             ["block_size"] = pair.Value.BlockSize,
             ["vector_width"] = pair.Value.VectorWidth,
             ["items_per_thread"] = pair.Value.ItemsPerThread,
+            ["lowering"] = KebabCaseName(pair.Value.Lowering.ToString()),
         })));
 
     private static string KebabCaseName(string name) =>

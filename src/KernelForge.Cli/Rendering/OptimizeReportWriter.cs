@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using KernelForge.Core;
+using KernelForge.Evaluation.Validation;
 using KernelForge.Search.Tuning;
 using KernelForge.Translation.Cuda;
 
@@ -38,12 +39,15 @@ internal static class OptimizeReportWriter
         Line(text);
         Line(text, "## Schedule chosen");
         Line(text);
-        Line(text, "| kernel kind | block size | vector width | items per thread | the kind's default |");
-        Line(text, "|---|---|---|---|---|");
+        Line(text, "| kernel kind | lowering | block size | vector width | items per thread | the kind's default |");
+        Line(text, "|---|---|---|---|---|---|");
         foreach (var (kind, schedule) in best.Schedules.OrderBy(pair => pair.Key))
         {
-            var isDefault = schedule == ScheduleSpace.For(kind).Default;
-            Line(text, $"| {kind} | {schedule.BlockSize} | {schedule.VectorWidth} | {schedule.ItemsPerThread} | {(isDefault ? "yes" : "no (" + ScheduleSpace.For(kind).Default + ")")} |");
+            // Library calls are the matmul default only under allow-libraries; the block/vector/items then shape the fallback kernel.
+            var space = ScheduleSpace.For(kind, result.LibraryPolicy == LibraryPolicy.AllowLibraries);
+            var lowering = schedule.Lowering == Lowering.Library ? "library call (cuBLAS)" : "own kernel";
+            var isDefault = schedule == space.Default;
+            Line(text, $"| {kind} | {lowering} | {schedule.BlockSize} | {schedule.VectorWidth} | {schedule.ItemsPerThread} | {(isDefault ? "yes" : "no (" + space.Default + ")")} |");
         }
 
         Line(text);

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using KernelForge.Core;
+using KernelForge.Evaluation.Validation;
 
 namespace KernelForge.Evaluation.Compilation;
 
 /// <summary>Builds one candidate source into a shared library with nvcc, and checks that it exports the ABI entry point.</summary>
 /// <remarks>
 /// Command line: <c>nvcc -O3 -lineinfo -gencode=… -Xcompiler -fPIC -shared -cudart shared -Xptxas -v -I &lt;abi&gt;
-/// [-ccbin X] [-Xlinker -rpath,&lt;cudalib&gt;] [extra flags] -o &lt;out&gt;/kernel.so kernel.cu</c>, run in a fresh temporary
+/// [-ccbin X] [-Xlinker -rpath,&lt;cudalib&gt;] [extra flags] -o &lt;out&gt;/kernel.so kernel.cu [-lcublas …]</c>, the
+/// libraries being those the static rules see the source call (<see cref="LinkLibrariesOf"/>), run in a fresh temporary
 /// folder that is deleted afterwards, so diagnostics read <c>kernel.cu(12): error: …</c>. The headers of
 /// <see cref="NvccOptions.IncludeDirectory"/> are read once, at construction, and every build includes that snapshot
 /// (copied into its folder), so a cache key always describes what was built; restart after editing kforge_abi.h.
@@ -63,8 +65,16 @@ public sealed class NvccCompiler : IKernelCompiler
         return new NvccCompiler(options, version, timeProvider);
     }
 
-    /// <summary>The nvcc arguments that build <paramref name="sourcePath"/> into <paramref name="outputPath"/>.</summary>
-    public IReadOnlyList<string> BuildArguments(string sourcePath, string outputPath, string includeDirectory)
+    /// <summary>
+    /// The libraries a candidate's build links: those whose host API the static rules see it call (cuBLAS →
+    /// <c>cublas</c>, …). A shared library links with undefined symbols anyway, but then fails to load (or crashes on
+    /// first call) in a runner that has not loaded the library itself, so they are linked by name.
+    /// </summary>
+    public static IReadOnlyList<string> LinkLibrariesOf(string source) =>
+        StaticChecker.Check(source, CandidateFormat.Abi, LibraryPolicy.AllowLibraries).LinkLibraries;
+
+    /// <summary>The nvcc arguments that build <paramref name="sourcePath"/> into <paramref name="outputPath"/>, linking <paramref name="linkLibraries"/> (<c>-l</c> names).</summary>
+    public IReadOnlyList<string> BuildArguments(string sourcePath, string outputPath, string includeDirectory, IReadOnlyList<string>? linkLibraries = null)
     {
         List<string> arguments =
         [
@@ -89,6 +99,9 @@ public sealed class NvccCompiler : IKernelCompiler
 
         arguments.AddRange(Options.ExtraFlags);
         arguments.AddRange(["-o", outputPath, sourcePath]);
+
+        // After the source: a linker that drops libraries no earlier object needs (--as-needed) keeps them there.
+        arguments.AddRange((linkLibraries ?? []).Select(library => "-l" + library));
         return arguments;
     }
 
@@ -100,7 +113,7 @@ public sealed class NvccCompiler : IKernelCompiler
     public string ComputeCacheKey(string source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var commandLine = string.Join('\n', BuildArguments("<source>", "<output>", "<include>"));
+        var commandLine = string.Join('\n', BuildArguments("<source>", "<output>", "<include>", LinkLibrariesOf(source)));
         return CompileCache.ComputeKey(source, commandLine, NvccVersionText, _headerContent);
     }
 
@@ -121,7 +134,7 @@ public sealed class NvccCompiler : IKernelCompiler
             }
 
             var library = Path.GetFullPath(Path.Combine(outputDirectory, CompileCache.LibraryFileName));
-            var arguments = BuildArguments(SourceFileName, library, include);
+            var arguments = BuildArguments(SourceFileName, library, include, LinkLibrariesOf(source));
 
             var start = _timeProvider.GetTimestamp();
             var run = Options.ParallelSteps ? await TryParallelStepsAsync(source, arguments, work.FullName, cancellationToken) : null;

@@ -65,7 +65,9 @@ public sealed partial class EvaluationSession
 
         Report("loading the candidate in the ABI runner");
         var problem = attempt.Problem;
-        var load = await _runner.LoadAsync(compile.LibraryPath!, problem.Info.Tensors, problem.Info.Outputs, problem.InputFiles, _options.RunnerRequestDeadline, problem.FreshInputFiles, cancellationToken);
+        // ctx->cublas only where the policy allows libraries and the source calls cuBLAS (pure-cuda rejected it before compiling).
+        var cublas = _options.LibraryPolicy == LibraryPolicy.AllowLibraries && librariesUsed.Contains("cuBLAS");
+        var load = await _runner.LoadAsync(compile.LibraryPath!, problem.Info.Tensors, problem.Info.Outputs, problem.InputFiles, _options.RunnerRequestDeadline, problem.FreshInputFiles, cublas, cancellationToken);
         attempt.Explain("load", load.Failure is null, load.Failure is null
             ? (FormattableString)$"library loaded; {problem.Info.Tensors.Count} tensors × {problem.InputFiles.Count} input sets uploaded, each buffer between 4 KiB canaries"
             : $"{load.Failure}: {load.Message}");

@@ -55,6 +55,8 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
     /// Loads a candidate library and uploads its input sets: <paramref name="inputFiles"/> holds one list of
     /// <c>.npy</c> paths per input set, one path per tensor of <paramref name="tensors"/>, in order;
     /// <paramref name="freshInputFiles"/>, when given, one more set kept on the host for the fresh-memory run.
+    /// <paramref name="cublas"/>: hand the candidate a cuBLAS handle bound to the runner's stream as <c>ctx->cublas</c>
+    /// (only for a candidate that calls cuBLAS under <c>allow-libraries</c>; NULL otherwise, as the ABI says).
     /// </summary>
     public async Task<RunnerLoadResult> LoadAsync(
         string libraryPath,
@@ -63,6 +65,7 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
         IReadOnlyList<IReadOnlyList<string>> inputFiles,
         TimeSpan deadline,
         IReadOnlyList<string>? freshInputFiles = null,
+        bool cublas = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(libraryPath);
@@ -79,6 +82,11 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
         if (freshInputFiles is not null)
         {
             request["fresh_input_files"] = new JsonArray([.. freshInputFiles.Select(path => JsonValue.Create(path))]);
+        }
+
+        if (cublas)
+        {
+            request["cublas"] = true;
         }
 
         LoadedPath = null;

@@ -18,7 +18,7 @@ internal unsafe struct KfContext
     /// <summary><c>void* (*workspace)(kf_context*, size_t)</c>: device memory for the call; null when it cannot be had.</summary>
     public delegate* unmanaged<KfContext*, nuint, void*> Workspace;
 
-    /// <summary><c>void* cublas</c>: a cuBLAS handle when libraries are allowed; always null in this runner.</summary>
+    /// <summary><c>void* cublas</c>: a cuBLAS handle bound to the harness stream when the load asked for one (<see cref="CublasHandle"/>), else null.</summary>
     public void* Cublas;
 
     /// <summary><c>void* harness</c>: opaque to the candidate; here a GCHandle of the call's <see cref="WorkspaceArena"/>.</summary>

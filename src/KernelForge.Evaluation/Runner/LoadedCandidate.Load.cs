@@ -11,6 +11,10 @@ internal sealed unsafe partial class LoadedCandidate
     private const string AbiVersionName = "kforge_abi_version";
 
     /// <summary>Loads <paramref name="libraryPath"/> and uploads every input set; the CUDA device must already be current.</summary>
+    /// <remarks>
+    /// With <paramref name="cublasStream"/> set (the candidate calls cuBLAS and libraries are allowed), the candidate gets
+    /// a cuBLAS handle bound to that stream as <c>ctx->cublas</c> (<see cref="CublasHandle"/>); otherwise NULL.
+    /// </remarks>
     /// <exception cref="RunnerRequestException"><c>load_error</c> for the candidate's faults, <c>bad_request</c> for the request's.</exception>
     public static LoadedCandidate Load(
         string libraryPath,
@@ -19,7 +23,8 @@ internal sealed unsafe partial class LoadedCandidate
         IReadOnlyList<IReadOnlyList<string>> inputFiles,
         IReadOnlyList<string>? freshInputFiles,
         int device,
-        Action<string> warn)
+        Action<string> warn,
+        nint? cublasStream = null)
     {
         ArgumentNullException.ThrowIfNull(warn);
         ValidateSpecs(tensors, "input");
@@ -28,11 +33,13 @@ internal sealed unsafe partial class LoadedCandidate
         var freshInputs = freshInputFiles is null ? null : ReadInputSets(tensors, [freshInputFiles])[0];
         var library = OpenLibrary(libraryPath);
         var buffers = new List<DeviceBuffer>();
+        CublasHandle? cublas = null;
         var loaded = false;
         try
         {
             var entry = FindEntry(library, libraryPath);
             WarnUnlessRuntimeShared(library, libraryPath, warn);
+            cublas = cublasStream is { } stream ? CublasHandle.Create(library, libraryPath, stream) : null;
             var deviceInputs = hostInputs.Select(set => set.Select(host =>
             {
                 var buffer = DeviceBuffer.Allocate(host.SizeBytes);
@@ -50,6 +57,7 @@ internal sealed unsafe partial class LoadedCandidate
             {
                 LibraryPath = libraryPath,
                 FreshInputs = freshInputs,
+                Cublas = cublas,
             };
             loaded = true;
             return candidate;
@@ -58,6 +66,7 @@ internal sealed unsafe partial class LoadedCandidate
         {
             if (!loaded)
             {
+                cublas?.Dispose();
                 buffers.ForEach(buffer => buffer.Dispose());
                 NativeLibrary.Free(library);
             }

@@ -68,6 +68,9 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     /// </summary>
     public HostTensor[]? FreshInputs { get; init; }
 
+    /// <summary>The handle passed as <c>ctx->cublas</c>; null (NULL) unless the load asked for one.</summary>
+    private CublasHandle? Cublas { get; init; }
+
     /// <summary>
     /// Calls the entry once on <paramref name="stream"/> with input set <paramref name="inputSet"/> and returns what it
     /// returned. The work may still be running: follow with a device synchronize and <see cref="Complete"/>.
@@ -85,7 +88,7 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
             AbiVersion = KfContext.CurrentAbiVersion,
             Device = _device,
             Workspace = WorkspaceArena.Callback,
-            Cublas = null,
+            Cublas = Cublas is null ? null : (void*)Cublas.Handle,
             Harness = (void*)GCHandle.ToIntPtr(_workspaceHandle),
         };
         fixed (KfTensor* inputs = _inputScratch)
@@ -259,6 +262,8 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
             _workspaceHandle.Free();
         }
 
+        // Before the library goes: the handle's functions live in the cuBLAS it brought in.
+        Cublas?.Dispose();
         NativeLibrary.Free(_library);
     }
 

@@ -15,6 +15,9 @@ public sealed record StaticCheckResult(IReadOnlyList<StaticFinding> Findings, bo
     public IReadOnlyList<string> LibrarySummary =>
         LibrariesUsed.Count == 0 ? ["uses libraries: no"] : [.. LibrariesUsed.Select(library => $"uses {library}: yes")];
 
+    /// <summary>The libraries a build of this source must link (<c>cublas</c> for <c>-lcublas</c>), in table order.</summary>
+    public IReadOnlyList<string> LinkLibraries => [.. LibrariesUsed.Select(StaticRuleTable.LinkNameOf).OfType<string>()];
+
     /// <summary>
     /// The text to store as the evaluation's failure message when <see cref="Rejected"/>: every rejecting finding with
     /// its line, excerpt and what to do instead.

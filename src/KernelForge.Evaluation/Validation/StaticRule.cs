@@ -30,6 +30,12 @@ public sealed record StaticRule(
 
     public string? Library { get; init; }
 
+    /// <summary>
+    /// The library a build must link (<c>-l</c> name, e.g. <c>cublas</c>) when this rule matches; null for header-only
+    /// libraries and for cuRAND, whose usual use (the device API of <c>curand_kernel.h</c>) needs no library.
+    /// </summary>
+    public string? LinkName { get; init; }
+
     public CandidateFormat? Format { get; init; }
 
     /// <summary>The verdict a match gets under <paramref name="policy"/>.</summary>

@@ -47,6 +47,8 @@ public static partial class StaticRuleTable
         return new StaticRule(id, "uses " + library, StaticVerdict.Record, Language: null, Match, $"uses {library} (recorded with the result)")
         {
             Library = library,
+            // The vendor libraries pure-CUDA rejects are host APIs whose calls must be linked; the others are header-only here.
+            LinkName = pureCudaRejects ? linkName : null,
             PureCudaVerdict = pureCudaRejects ? StaticVerdict.Reject : null,
             PureCudaMessage = pureCudaRejects ? $"the pure-cuda policy forbids {library}; write {work} yourself or pass --library-policy allow-libraries" : null,
         };

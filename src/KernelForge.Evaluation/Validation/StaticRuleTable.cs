@@ -21,6 +21,9 @@ public static partial class StaticRuleTable
     /// <summary>The library names rules can record, in table order.</summary>
     public static IReadOnlyList<string> Libraries { get; } = [.. Rules.Select(rule => rule.Library).OfType<string>().Distinct()];
 
+    /// <summary>The <c>-l</c> name a build using <paramref name="library"/> (one of <see cref="Libraries"/>) must link; null when none.</summary>
+    public static string? LinkNameOf(string library) => Rules.FirstOrDefault(rule => rule.Library == library)?.LinkName;
+
     private static IEnumerable<StaticRule> CudaRules()
     {
         const SourceLanguage Cuda = SourceLanguage.Cuda;

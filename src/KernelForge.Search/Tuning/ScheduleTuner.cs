@@ -10,7 +10,8 @@ namespace KernelForge.Search.Tuning;
 /// </summary>
 /// <remarks>
 /// Variants are planned so that the count stays linear in the knobs: first every kind at its default, then one kind
-/// at a time through its whole <see cref="ScheduleSpace"/> with the others at their defaults (kinds taken in turn, so a
+/// at a time through its whole <see cref="ScheduleSpace"/> (the translator's, so under <c>allow-libraries</c> a matmul's
+/// cuBLAS call, its default, is weighed against each own-kernel schedule) with the others at their defaults (kinds taken in turn, so a
 /// short budget still touches every kind), then, when more than one kind is present, the best schedule of each kind
 /// together. Variants whose code (comments aside) is identical to one already evaluated are skipped (a knob that does
 /// not change the code for this problem's shapes). The budget is checked before every evaluation after the first, so the default
@@ -24,19 +25,27 @@ public sealed class ScheduleTuner
 
     private readonly IKernelEvaluator _evaluator;
     private readonly Func<string, IReadOnlyDictionary<KernelKind, Schedule>, TranslationResult> _translate;
+    private readonly Func<KernelKind, ScheduleSpace> _spaceFor;
     private readonly TimeProvider _timeProvider;
 
+    /// <summary>A tuner over <paramref name="translator"/>'s spaces: under its library policy (<see cref="Translator.AllowLibraries"/>), library vs own kernel is one more knob.</summary>
     public ScheduleTuner(IKernelEvaluator evaluator, Translator? translator = null, TimeProvider? timeProvider = null)
-        : this(evaluator, (translator ?? new Translator()).Translate, timeProvider)
+        : this(evaluator, (translator ??= new Translator()).Translate, timeProvider, translator.SpaceFor)
     {
     }
 
     /// <summary>Tests substitute the translation to produce sources that differ only in comments, or not at all.</summary>
-    internal ScheduleTuner(IKernelEvaluator evaluator, Func<string, IReadOnlyDictionary<KernelKind, Schedule>, TranslationResult> translate, TimeProvider? timeProvider = null)
+    /// <remarks><paramref name="spaceFor"/> defaults to the spaces of a default <see cref="Translator"/> (libraries allowed).</remarks>
+    internal ScheduleTuner(
+        IKernelEvaluator evaluator,
+        Func<string, IReadOnlyDictionary<KernelKind, Schedule>, TranslationResult> translate,
+        TimeProvider? timeProvider = null,
+        Func<KernelKind, ScheduleSpace>? spaceFor = null)
     {
         _evaluator = evaluator ?? throw new ArgumentNullException(nameof(evaluator));
         _translate = translate ?? throw new ArgumentNullException(nameof(translate));
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _spaceFor = spaceFor ?? (kind => ScheduleSpace.For(kind, allowLibraries: true));
     }
 
     /// <summary>The kernel kinds a translation contains, in enum order: the knobs the tuner varies.</summary>
@@ -120,8 +129,8 @@ public sealed class ScheduleTuner
     {
         ArgumentNullException.ThrowIfNull(graphJson);
         var kinds = KindsOf(baseline);
-        var defaults = kinds.ToDictionary(kind => kind, kind => ScheduleSpace.For(kind).Default);
-        var alternatives = kinds.Select(kind => ScheduleSpace.For(kind).Enumerate().Where(schedule => schedule != defaults[kind]).ToList()).ToList();
+        var defaults = kinds.ToDictionary(kind => kind, kind => _spaceFor(kind).Default);
+        var alternatives = kinds.Select(kind => _spaceFor(kind).Enumerate().Where(schedule => schedule != defaults[kind]).ToList()).ToList();
 
         List<IReadOnlyDictionary<KernelKind, Schedule>> maps = [defaults];
         for (var index = 0; index < alternatives.Select(list => list.Count).DefaultIfEmpty(0).Max(); index++)
@@ -171,8 +180,8 @@ public sealed class ScheduleTuner
         var combined = new Dictionary<KernelKind, Schedule>();
         foreach (var kind in kinds)
         {
-            var othersAtDefault = accepted.Where(variant => variant.Schedules.All(pair => pair.Key == kind || pair.Value == ScheduleSpace.For(pair.Key).Default));
-            combined[kind] = othersAtDefault.MinBy(variant => variant.MedianMicroseconds)?.Schedules[kind] ?? ScheduleSpace.For(kind).Default;
+            var othersAtDefault = accepted.Where(variant => variant.Schedules.All(pair => pair.Key == kind || pair.Value == _spaceFor(pair.Key).Default));
+            combined[kind] = othersAtDefault.MinBy(variant => variant.MedianMicroseconds)?.Schedules[kind] ?? _spaceFor(kind).Default;
         }
 
         return Translate(graphJson, combined);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using KernelForge.Translation.IR;
 using static System.FormattableString;
 
@@ -12,6 +13,9 @@ namespace KernelForge.Translation.Cuda;
 /// </remarks>
 public sealed partial class CudaEmitter
 {
+    [GeneratedRegex(@"\bc(\d+)\b")]
+    private static partial Regex CoordinateUse();
+
     private void EmitFlip(FlipOp operation)
     {
         var source = _values[operation.Source].Shape;
@@ -92,11 +96,13 @@ public sealed partial class CudaEmitter
     }
 
     /// <summary>
-    /// One copy kernel: reads <paramref name="sources"/> (as <c>x0</c>, <c>x1</c>…), writes the operation's result <c>y</c>;
-    /// <paramref name="body"/> writes <c>y[o]</c> from the output coordinates <c>c0…</c>.
+    /// One copy kernel: reads <paramref name="sources"/> (as <c>x0</c>, <c>x1</c>…, of the C types <paramref name="sourceTypes"/>
+    /// names, float by default), writes the operation's result <c>y</c>; <paramref name="body"/> writes <c>y[o]</c> from the
+    /// output coordinates <c>c0…</c>.
     /// </summary>
-    private void EmitCopy(Operation operation, string what, IReadOnlyList<string> sources, string strategy, Action<CudaWriter> body, string sourceType = "float")
+    private void EmitCopy(Operation operation, string what, IReadOnlyList<string> sources, string strategy, Action<CudaWriter> body, IReadOnlyList<string>? sourceTypes = null)
     {
+        string SourceType(int k) => sourceTypes?[k] ?? "float";
         var schedule = ScheduleOf(KernelKind.Pointwise);
         var threads = schedule.BlockSize;
         var shape = operation.Result.Shape;
@@ -109,29 +115,39 @@ public sealed partial class CudaEmitter
 
         var blocks = Math.Min((count + threads - 1) / threads, MaxGridBlocks);
         var name = NextKernelName(what);
-        var inputs = string.Concat(sources.Select((_, k) => Invariant($"const {sourceType}* __restrict__ x{k}, ")));
+        var inputs = string.Concat(sources.Select((_, k) => Invariant($"const {SourceType(k)}* __restrict__ x{k}, ")));
         var w = _kernels;
         w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
         w.Open($"__global__ void __launch_bounds__({threads}) {name}({inputs}float* __restrict__ y)");
         w.Line($"const int64_t stride = (int64_t)gridDim.x * {threads};");
         w.Open($"for (int64_t o = (int64_t)blockIdx.x * {threads} + threadIdx.x; o < {count}; o += stride)");
-        if (shape.Rank > 0)
+        // Only the coordinates the body reads are computed (nvcc warns of unused ones; a gather replaces its axis's).
+        var bodyText = new CudaWriter();
+        body(bodyText);
+        var text = bodyText.ToString();
+        var used = CoordinateUse().Matches(text).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Where(d => d < shape.Rank).ToHashSet();
+        if (used.Count > 0)
         {
+            var lowest = used.Min();
             w.Line("int64_t rest = o;");
-            for (var d = shape.Rank - 1; d > 0; d--)
+            for (var d = shape.Rank - 1; d > lowest; d--)
             {
-                w.Line(Invariant($"const int64_t c{d} = rest % {shape[d]};"));
+                if (used.Contains(d))
+                {
+                    w.Line(Invariant($"const int64_t c{d} = rest % {shape[d]};"));
+                }
+
                 w.Line(Invariant($"rest /= {shape[d]};"));
             }
 
-            w.Line("const int64_t c0 = rest;");
+            w.Line(lowest == 0 ? "const int64_t c0 = rest;" : Invariant($"const int64_t c{lowest} = rest % {shape[lowest]};"));
         }
 
-        body(w);
+        w.Lines(text);
         w.Close();
         w.Close();
         w.Line();
-        var parameters = string.Concat(sources.Select((_, k) => Invariant($"const {sourceType}* x{k}, ")));
+        var parameters = string.Concat(sources.Select((_, k) => Invariant($"const {SourceType(k)}* x{k}, ")));
         var arguments = string.Concat(sources.Select((_, k) => Invariant($"x{k}, ")));
         w.Open($"void launch_{name}({parameters}float* y, cudaStream_t stream)");
         w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>({arguments}y);");

@@ -47,7 +47,7 @@ public sealed partial class CudaEmitter
                 file.Line($"{type}* {_storage.Pointer(value)} = reinterpret_cast<{type}*>(workspace + {offset});");
             }
         }
-        else
+        else if (!_usesCublas)
         {
             file.Line("(void)ctx;");
         }

@@ -3,12 +3,13 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Cuda;
 
-/// <summary>Matrix products: one tiled SGEMM kernel per <see cref="MatmulOp"/>, pure CUDA (no cuBLAS, no tensor cores).</summary>
+/// <summary>Matrix products: one tiled SGEMM kernel per <see cref="MatmulOp"/>, pure CUDA (no tensor cores); under a library schedule, a cuBLAS call first (<c>CudaEmitter.Cublas.cs</c>).</summary>
 /// <remarks>
 /// Each block computes a square output tile, staging <see cref="TileK"/>-deep slices of both operands in shared memory;
 /// each thread keeps an items × items micro-tile in registers and accumulates with one <c>fmaf</c> per term in float32,
 /// as torch's fp32 matmul does without TF32. Every load and store is bounds-checked, so no extent needs to be a multiple
 /// of the tile. A transposed operand changes only how the tile is loaded; the bias of addmm is added as the result is stored.
+/// With <see cref="Lowering.Library"/> the same kernel is still written, as the fallback when <c>ctx->cublas</c> is NULL.
 /// </remarks>
 public sealed partial class CudaEmitter
 {
@@ -84,7 +85,7 @@ public sealed partial class CudaEmitter
         w.Line($"{name}<<<dim3({columnTiles}, {rowTiles}, {batch}), {threads}, 0, stream>>>(a, b, {(hasBias ? "bias, " : "")}{epilogue.Arguments}c);");
         w.Close();
         w.Line();
-        AddLaunch(name, [operation.Left, operation.Right, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
+        var ownLaunch = LaunchLine(name, [operation.Left, operation.Right, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
         var operands = (operation.TransposeLeft, operation.TransposeRight) switch
         {
             (true, true) => ", both operands read transposed",
@@ -93,6 +94,15 @@ public sealed partial class CudaEmitter
             _ => "",
         };
         var strategy = Invariant($"tiled SGEMM ({(batch > 1 ? $"{batch} x " : "")}{m} x {n}, K = {k}): {tile} x {tile} tiles, K slices of {TileK} in shared memory, {items} x {items} outputs per thread, fp32 FMA{operands}{(hasBias ? ", bias added in the epilogue" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
+        if (schedule.Lowering == Lowering.Library)
+        {
+            strategy = EmitCublasMatmul(operation, name, (batch, m, k, n), epilogue, ownLaunch, strategy);
+        }
+        else
+        {
+            _entryLines.Add(ownLaunch);
+        }
+
         AddKernel(name, KernelKind.Matmul, schedule, operation, strategy);
     }
 

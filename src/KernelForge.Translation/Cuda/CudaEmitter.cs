@@ -29,6 +29,7 @@ public sealed partial class CudaEmitter
     private readonly List<EmittedKernel> _emitted = [];
     private readonly DiagnosticBag _diagnostics = new();
     private DeviceHelpers _helpers;
+    private bool _usesCublas;
 
     private CudaEmitter(IRGraph graph, Func<KernelKind, Schedule> scheduleFor)
     {
@@ -38,7 +39,7 @@ public sealed partial class CudaEmitter
         _storage = new StoragePlan(graph);
     }
 
-    /// <summary>Emits <paramref name="graph"/> (after the pass pipeline), scheduling each kernel with <paramref name="scheduleFor"/> (default: each kind's default).</summary>
+    /// <summary>Emits <paramref name="graph"/> (after the pass pipeline), scheduling each kernel with <paramref name="scheduleFor"/> (default: each kind's own-kernel default, no library call).</summary>
     /// <exception cref="ArgumentException">A schedule is outside what any kernel can run (block size not a multiple of 32, …).</exception>
     public static CudaEmission Emit(IRGraph graph, Func<KernelKind, Schedule>? scheduleFor = null)
     {
@@ -62,6 +63,11 @@ public sealed partial class CudaEmitter
         var file = new CudaWriter();
         WriteHeader(file, hash);
         file.Line("#include \"kforge_abi.h\"");
+        if (_usesCublas)
+        {
+            file.Line("#include <cublas_v2.h>");
+        }
+
         file.Line("#include <math.h>");
         file.Line();
         file.Line("namespace {");
@@ -139,7 +145,13 @@ public sealed partial class CudaEmitter
                 break;
             case ConvertOp convert:
                 EmitCopy(convert, "convert", [convert.Source], "int64 to float32, rounded as torch rounds", w =>
-                    w.Line("y[o] = (float)__ldg(x0 + o);"), sourceType: "int64_t");
+                    w.Line("y[o] = (float)__ldg(x0 + o);"), sourceTypes: ["int64_t"]);
+                break;
+            case GatherOp gather:
+                EmitGather(gather);
+                break;
+            case RowSoftmaxPickOp pick:
+                EmitSoftmaxPick(pick);
                 break;
             case PadOp pad:
                 EmitPad(pad);
@@ -174,7 +186,15 @@ public sealed partial class CudaEmitter
         }
 
         file.Line("// Returns 1000 for a wrong tensor count, 1001 for an input (1002 an output) of another dtype, shape or layout,");
-        file.Line("// 1003 when the workspace cannot be had, else the CUDA error of the launches.");
+        if (_usesCublas)
+        {
+            file.Line("// 1003 when the workspace cannot be had, 1004 when the cuBLAS handle is bound to another stream than the harness's,");
+            file.Line("// 1100 + the cublasStatus_t of a failed cuBLAS call, else the CUDA error of the launches.");
+        }
+        else
+        {
+            file.Line("// 1003 when the workspace cannot be had, else the CUDA error of the launches.");
+        }
     }
 
     private Schedule ScheduleOf(KernelKind kind)
@@ -183,6 +203,11 @@ public sealed partial class CudaEmitter
         if (schedule.BlockSize is < 32 or > 1024 || schedule.BlockSize % 32 != 0 || schedule.VectorWidth is not (1 or 4) || schedule.ItemsPerThread < 1)
         {
             throw new ArgumentException($"Schedule ({schedule}) for {kind} kernels cannot run: block size a multiple of 32 up to 1024, vector width 1 or 4, items 1 or more.");
+        }
+
+        if (schedule.Lowering == Lowering.Library && !ScheduleSpace.For(kind, allowLibraries: true).Lowerings.Contains(Lowering.Library))
+        {
+            throw new ArgumentException($"Schedule ({schedule}) asks for a library call, but {kind} kernels have no library lowering (only matmuls do: cuBLAS).");
         }
 
         return schedule;
@@ -194,11 +219,17 @@ public sealed partial class CudaEmitter
         _emitted.Add(new EmittedKernel(name, kind, schedule, $"{operation.Result} = {operation.Describe()}", strategy, operation.Origins));
 
     /// <summary>Records the launcher call for the entry; <paramref name="values"/> are the pointers passed, outputs last.</summary>
-    private void AddLaunch(string name, params string[] values)
+    private void AddLaunch(string name, params string[] values) => _entryLines.Add(LaunchLine(name, values));
+
+    /// <summary>The entry's call of <c>launch_{name}</c> with <paramref name="values"/>' pointers (outputs last), which the entry then declares.</summary>
+    private string LaunchLine(string name, params string[] values) => $"launch_{name}({string.Join(", ", Pointers(values))}, stream);";
+
+    /// <summary>The pointer variables of <paramref name="values"/>, marked as read so that the entry declares them.</summary>
+    private string[] Pointers(params string[] values)
     {
         var pointers = values.Select(_storage.Pointer).ToArray();
         _pointersRead.UnionWith(pointers);
-        _entryLines.Add($"launch_{name}({string.Join(", ", pointers)}, stream);");
+        return pointers;
     }
 
     private static string Rows(long rows) => rows > int.MaxValue ? throw new InvalidOperationException("checked by the caller") : CudaLiteral.Format(rows);

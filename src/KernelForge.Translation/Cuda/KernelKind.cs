@@ -9,7 +9,7 @@ public enum KernelKind
     /// <summary>Softmax, log-softmax, layer norm, RMS norm: one block per row, the row in registers when it fits.</summary>
     RowNormalization,
 
-    /// <summary>Reductions over the last axis (sum, mean, max, min, prod, norms, var, std, logsumexp, argmax, argmin): one block per row.</summary>
+    /// <summary>Reductions over the last axis (sum, mean, max, min, prod, norms, var, std, logsumexp, argmax, argmin) and softmax picks (cross entropy): one block per row.</summary>
     RowReduction,
 
     /// <summary>The same reductions over an inner axis: 32 columns per block, the reduced axis split over warps.</summary>

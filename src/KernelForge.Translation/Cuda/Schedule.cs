@@ -9,10 +9,18 @@ namespace KernelForge.Translation.Cuda;
 /// <c>ItemsPerThread</c>: for elementwise kernels, <c>float4</c>s each thread loads before it stores (unroll); for row
 /// normalizations, the most <c>float4</c>s of a row one thread may hold in registers (longer rows take the generic
 /// path); for row reductions, the unroll of the load loop; for matmuls, the edge of each thread's square micro-tile of
-/// outputs (the block's threads form a square, so the output tile is sqrt(<c>BlockSize</c>) × <c>ItemsPerThread</c> on a side).
+/// outputs (the block's threads form a square, so the output tile is sqrt(<c>BlockSize</c>) × <c>ItemsPerThread</c> on a side).<br/>
+/// <c>Lowering</c>: own kernel (the default) or a library call; with <see cref="Cuda.Lowering.Library"/> the other knobs
+/// shape only the own kernel kept as the fallback for a NULL <c>ctx->cublas</c>.
 /// </remarks>
 public sealed record Schedule(int BlockSize, int VectorWidth, int ItemsPerThread)
 {
-    public override string ToString() => string.Create(
-        CultureInfo.InvariantCulture, $"block {BlockSize}, vector {VectorWidth}, items {ItemsPerThread}");
+    public Lowering Lowering { get; init; } = Lowering.OwnKernel;
+
+    /// <summary>E.g. <c>block 256, vector 1, items 4</c>; a library lowering reads <c>library call (own-kernel fallback: block 256, …)</c>.</summary>
+    public override string ToString()
+    {
+        var knobs = string.Create(CultureInfo.InvariantCulture, $"block {BlockSize}, vector {VectorWidth}, items {ItemsPerThread}");
+        return Lowering == Lowering.Library ? $"library call (own-kernel fallback: {knobs})" : knobs;
+    }
 }

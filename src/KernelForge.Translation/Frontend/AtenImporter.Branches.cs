@@ -38,6 +38,16 @@ internal sealed partial class AtenImporter
             return Unsupported(node, $"a {condition.DataType.ToProtocolName()} condition (torch requires bool)");
         }
 
+        if (IsLabel(ifTrue) || IsLabel(ifFalse))
+        {
+            // torch.where(target != ignore_index, target, 0): a label (or a float, as torch promotes) wherever it is kept.
+            (ifTrue, ifFalse) = (AsNumbers(node, ifTrue), AsNumbers(node, ifFalse));
+            if (node.Results is [{ DataType: "int64" or "int32" }])
+            {
+                _labels.Add(node.Name);
+            }
+        }
+
         if (!AreFloat32(node, ifTrue, ifFalse))
         {
             return false;
@@ -55,7 +65,7 @@ internal sealed partial class AtenImporter
 
     private bool ImportScalarTensor(ExportedNode node)
     {
-        if (!TryNumber(node, 0, "s", null, out var value) || !IsFloat32OrAbsent(node, "dtype"))
+        if (!TryNumber(node, 0, "s", null, out var value))
         {
             return false;
         }
@@ -63,6 +73,11 @@ internal sealed partial class AtenImporter
         if (value is null)
         {
             return Unsupported(node, "`s` must be a number");
+        }
+
+        if (!IsExactIntegerFill(node, value.Value) && !IsFloat32OrAbsent(node, "dtype"))
+        {
+            return false;
         }
 
         Emit(node, new ConstantOp(new IRValue(node.Name, Shape.Scalar, DataType.Float32), value.Value));

@@ -200,7 +200,8 @@ internal sealed partial class AtenImporter
             return true;
         }
 
-        if (!ok || !IsFloat32OrAbsent(node, "dtype"))
+        // An int64 or int32 fill of an integer below 2^24 is exact as float32 (the zero of a safe label, a count's start).
+        if (!ok || (!(value is { } number && IsExactIntegerFill(node, number)) && !IsFloat32OrAbsent(node, "dtype")))
         {
             return false;
         }

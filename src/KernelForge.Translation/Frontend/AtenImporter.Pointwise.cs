@@ -113,6 +113,17 @@ internal sealed partial class AtenImporter
             return false;
         }
 
+        if (kind is >= BinaryOpKind.Greater and <= BinaryOpKind.NotEqual && (IsLabel(left) || IsLabel(right)))
+        {
+            // Labels against integers (ignore_index, an arange of class ids): compared as float32, which is exact here.
+            if (!ComparesLikeTorch(node, left, right))
+            {
+                return false;
+            }
+
+            (left, right) = (AsNumbers(node, left), AsNumbers(node, right));
+        }
+
         if (Broadcasting.Broadcast(left.Shape, right.Shape) is not { } shape)
         {
             _diagnostics.Error(node.Name, $"{node.Target}: shapes {left.Shape} and {right.Shape} do not broadcast.");

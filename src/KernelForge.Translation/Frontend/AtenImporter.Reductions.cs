@@ -14,7 +14,35 @@ internal sealed partial class AtenImporter
         var ok = TryTensor(node, 0, "self", out var x)
             & (reducesAll || TryIntList(node, 1, "dim", out dims) & TryBool(node, 2, "keepdim", false, out keepdim))
             && (kind is ReductionKind.Max or ReductionKind.Min || IsFloat32OrAbsent(node, "dtype"));
+        if (ok && x.DataType == DataType.Bool)
+        {
+            if (CountOf(node, x, kind) is not { } ones)
+            {
+                return false;
+            }
+
+            x = ones;
+        }
+
         return ok && Reduce(node, x, dims, keepdim, kind, registerAsNode: true) is not null;
+    }
+
+    /// <summary>
+    /// A sum of bools counts the trues (<c>(target != ignore_index).sum()</c>, int64 in torch): the sum of a 1-or-0 select,
+    /// exact as float32 when the tensor has fewer than 2^24 elements, so the node is declared an exact integer. Null, with
+    /// the reason reported, for other reductions of bools.
+    /// </summary>
+    private IRValue? CountOf(ExportedNode node, IRValue mask, ReductionKind kind)
+    {
+        if (kind != ReductionKind.Sum || mask.Shape.ElementCount >= IotaOp.ExactLimit)
+        {
+            Unsupported(node, "reducing a bool tensor other than by a sum of fewer than 2^24 elements (a count exact in float32)");
+            return null;
+        }
+
+        _exactIntegers.Add(node.Name);
+        var ones = new IRValue(FreshName(node.Name + "_ones"), mask.Shape, DataType.Float32);
+        return Emit(node, new SelectOp(ones, mask.Name, Constant(node, 1).Name, Constant(node, 0).Name), isNodeResult: false);
     }
 
     /// <summary><c>aten.max.dim</c> / <c>aten.min.dim</c>: a (values, int64 indices) tuple; an element nobody reads costs no kernel.</summary>

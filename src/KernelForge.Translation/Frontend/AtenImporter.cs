@@ -155,6 +155,10 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.cummax.default" => ImportScan(node, ScanKind.Max),
         "aten.cummin.default" => ImportScan(node, ScanKind.Min),
         "aten.flip.default" => ImportFlip(node),
+        "aten.gather.default" => ImportGather(node),
+        "aten.take_along_dim.default" => ImportTakeAlongDim(node),
+        "aten.nll_loss_forward.default" => ImportNllLoss(node),
+        "aten.multi_margin_loss.default" => ImportMultiMarginLoss(node),
         "aten.convolution.default" or "aten.conv1d.default" or "aten.conv2d.default" or "aten.conv3d.default"
             or "aten.conv_transpose1d.default" or "aten.conv_transpose2d.input" or "aten.conv_transpose3d.input" => ImportConvolution(node),
         _ => Unsupported(node),
@@ -204,6 +208,12 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
                 return;
             }
 
+            if (IsLabelResult(node, dtype, value))
+            {
+                _labels.Add(value.Name);
+                return;
+            }
+
             _diagnostics.Error(node.Name, $"{node.Target} returns {dtype} here; the built-in translator handles float32 results only yet.");
         }
     }
@@ -211,11 +221,13 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
     /// <summary>
     /// Integer tensors built from <c>arange</c> (index masks) are carried as float32, exact below 2^24: an arange, and a
     /// view or an add, sub, mul, neg, abs, min or max of such values and integral numbers, may be int64 in torch's
-    /// records. Anything else of an integer type is refused by the caller.
+    /// records; so may a node the importer declared exact before emitting it (an integer fill, a count of trues). Labels
+    /// converted from int64 tensors have rules of their own (<see cref="IsLabelResult"/>); anything else of an integer type
+    /// is refused by the caller.
     /// </summary>
     private bool IsExactInteger(ExportedNode node, string dtype, IRValue value) =>
         dtype is "int64" or "int32" && value.DataType == DataType.Float32
-        && (node.Target.StartsWith("aten.arange.", StringComparison.Ordinal)
+        && (_exactIntegers.Contains(node.Name) || node.Target.StartsWith("aten.arange.", StringComparison.Ordinal)
             || (IntegerPreservingTargets.Contains(node.Target)
                 && node.Args.OfType<NodeReference>().All(reference => _exactIntegers.Contains(reference.Name))
                 && node.Args.OfType<NumberArgument>().All(number => number.Value == Math.Floor(number.Value))));

@@ -107,6 +107,14 @@ public static class IRVerifier
                 errors.Error(result.Name, $"converts int64 to float32, not {operands[convert.Source].DataType.ToProtocolName()} to {result.DataType.ToProtocolName()}.");
             }
         }
+        else if (operation is GatherOp or RowSoftmaxPickOp)
+        {
+            var (source, positions) = (operands[operation.Operands[0]], operands[operation.Operands[1]]);
+            if (source.DataType != DataType.Float32 || positions.DataType is not (DataType.Int64 or DataType.Float32) || result.DataType != DataType.Float32)
+            {
+                errors.Error(result.Name, $"picks float32 elements by an int64 (or float32 integer) index into float32, not {source.DataType.ToProtocolName()} by {positions.DataType.ToProtocolName()} into {result.DataType.ToProtocolName()}.");
+            }
+        }
         else if (operation is FusedPointwiseOp)
         {
             // Its bool subexpressions were checked as single ops before fusion; the result is float32 or bool.
@@ -207,13 +215,42 @@ public static class IRVerifier
                 && (source != result.Shape || source.Rank < 2 || norm.Operands.Skip(1).Any(v => operands[v].Shape != Shape.Of(source[1]))):
                 errors.Error(result.Name, $"{norm.Describe()} of {source} into {result.Shape}: expected rank 2 or more, the source's shape, and [C] weight and bias.");
                 break;
-            case ScanOp scan when operands[scan.Source].Shape is var source && (scan.Axis < 0 || scan.Axis >= source.Rank || source != result.Shape):
+            case ScanOp { SourceView: null, Border: null } scan when operands[scan.Source].Shape is var source && (scan.Axis < 0 || scan.Axis >= source.Rank || source != result.Shape):
                 errors.Error(result.Name, Invariant($"scans axis {scan.Axis} of {source} into {result.Shape}; expected an axis of the source and its shape."));
+                break;
+            case ScanOp scan when operands[scan.Source].Shape is var source && scan.ScannedShape is var scanned
+                && (scan.Axis < 0 || scan.Axis >= scanned.Rank || (scan.SourceView is { } view ? view.Shape != scanned || !view.FitsIn(source.ElementCount) : source != scanned)
+                    || (scan.Border is { } border && !border.FitsIn(result.Shape))):
+                errors.Error(result.Name, Invariant($"{scan.Describe()} of {source} into {result.Shape}: expected an axis of the scanned shape, a view of it inside the source (or the source's shape), and room for it in the result."));
+                break;
+            case GatherOp gather:
+                CheckGather(gather, gather.Axis, operands[gather.Source], operands[gather.Index], rowsMatch: false, errors);
+                break;
+            case RowSoftmaxPickOp pick:
+                CheckGather(pick, operands[pick.Source].Shape.Rank - 1, operands[pick.Source], operands[pick.Index], rowsMatch: true, errors);
                 break;
             case FlipOp flip when operands[flip.Source].Shape is var source
                 && (source != result.Shape || flip.Axes.IsEmpty || flip.Axes.Any(a => a < 0 || a >= source.Rank) || !flip.Axes.SequenceEqual(flip.Axes.Distinct().Order())):
                 errors.Error(result.Name, $"{flip.Describe()} of {source} into {result.Shape}: expected distinct ascending axes of the source, and its shape.");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A gather's index has the source's rank and the result's shape, no larger extents than the source off the axis (equal
+    /// ones when <paramref name="rowsMatch"/>: one index row per source row), and a float32 index an axis of at most 2^24.
+    /// </summary>
+    private static void CheckGather(Operation operation, int axis, IRValue source, IRValue index, bool rowsMatch, DiagnosticBag errors)
+    {
+        var (from, by, result) = (source.Shape, index.Shape, operation.Result.Shape);
+        if (axis < 0 || axis >= from.Rank || by.Rank != from.Rank || result != by || from[axis] < 1
+            || Enumerable.Range(0, from.Rank).Any(d => d != axis && (rowsMatch ? by[d] != from[d] : by[d] > from[d])))
+        {
+            errors.Error(operation.Result.Name, Invariant($"{operation.Describe()} of {from} by {by} into {result}: expected an axis of the source, an index of its rank whose extents off the axis are {(rowsMatch ? "the source's" : "no larger than the source's")}, and the index's shape."));
+        }
+        else if (index.DataType == DataType.Float32 && from[axis] > IotaOp.ExactLimit)
+        {
+            errors.Error(operation.Result.Name, Invariant($"{operation.Describe()} indexes {from[axis]} positions by a float32 index; float32 holds every index exactly only up to 2^24, so convert the index no earlier than the gather."));
         }
     }
 

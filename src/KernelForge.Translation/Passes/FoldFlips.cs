@@ -18,7 +18,7 @@ public sealed class FoldFlips : IGraphPass
         var producers = graph.Producers();
         var operations = graph.Operations.Select(operation =>
             operation is FlipOp { Axes: [var axis] } outer
-            && producers.TryGetValue(outer.Source, out var middle) && middle is ScanOp { Reverse: false } scan && scan.Axis == axis
+            && producers.TryGetValue(outer.Source, out var middle) && middle is ScanOp { Reverse: false, SourceView: null, Border: null } scan && scan.Axis == axis
             && producers.TryGetValue(scan.Source, out var first) && first is FlipOp { Axes: [var innerAxis] } inner && innerAxis == axis
                 ? new ScanOp(outer.Result, scan.Kind, inner.Source, axis, Reverse: true) { Origins = outer.Origins }.WithOrigins([.. inner.Origins, .. scan.Origins])
                 : operation);

@@ -38,7 +38,7 @@ public sealed class OptimizeRenderingTests
     {
         var markdown = OptimizeReportWriter.Markdown(SampleTuning.Result(ExportedAccepted()));
 
-        Assert.Contains("| Pointwise | 512 | 4 | 2 | no (block 256, vector 4, items 4) |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| Pointwise | own kernel | 512 | 4 | 2 | no (block 256, vector 4, items 4) |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `k0_pointwise` | Pointwise |", markdown, StringComparison.Ordinal);
         Assert.Contains("3 schedule variants evaluated (2 accepted, 2 skipped as identical code)", markdown, StringComparison.Ordinal);
         Assert.Contains("the time budget was spent", markdown, StringComparison.Ordinal);

@@ -51,6 +51,49 @@ public sealed class NvccCompilerTests : IDisposable
     }
 
     [Fact]
+    public void BuildArguments_LinkLibraries_AfterTheSource()
+    {
+        var arguments = new NvccCompiler(Options(), Version).BuildArguments("kernel.cu", "out.so", "/abi", ["cublas"]);
+
+        Assert.Equal(["-o", "out.so", "kernel.cu", "-lcublas"], arguments.TakeLast(4));
+    }
+
+    [Theory]
+    [InlineData("#include <cublas_v2.h>\nint f(cublasHandle_t h) { return (int)cublasSetMathMode(h, CUBLAS_DEFAULT_MATH); }\n", "cublas")]
+    [InlineData("#include <cublasLt.h>\nvoid f(cublasLtHandle_t h) { cublasLtDestroy(h); }\n", "cublasLt")]
+    [InlineData("#include <cufft.h>\nvoid f(cufftHandle p) { cufftDestroy(p); }\n", "cufft")]
+    public void LinkLibrariesOf_SourceCallingAVendorLibrary_LinksIt(string source, string library)
+    {
+        Assert.Equal([library], NvccCompiler.LinkLibrariesOf(source));
+    }
+
+    [Theory]
+    [InlineData("__global__ void k(float* y) { y[0] = 1.0f; }\n")]
+    [InlineData("#include <curand_kernel.h>\n__global__ void k(curandState* s) { curand_init(0, 0, 0, s); }\n")]
+    [InlineData("#include <cub/cub.cuh>\n__global__ void k() {}\n")]
+    public void LinkLibrariesOf_OwnOrHeaderOnlyCode_LinksNothing(string source)
+    {
+        Assert.Empty(NvccCompiler.LinkLibrariesOf(source));
+    }
+
+    [UnixFact]
+    public async Task CompileAsync_SourceCallingCublas_NvccLinksLibcublas()
+    {
+        // Without -lcublas the shared library still links, with cublas* undefined, and then fails to load in the runner.
+        var nvcc = _temp.WriteScript("nvcc", """
+            echo "arguments: $*" >&2
+            exit 5
+            """);
+        var compiler = new NvccCompiler(Options(nvcc), Version);
+
+        var cublas = await compiler.CompileAsync("#include <cublas_v2.h>\nint f(cublasHandle_t h) { return (int)cublasSetMathMode(h, CUBLAS_DEFAULT_MATH); }\n", _temp.Combine("a"));
+        var own = await compiler.CompileAsync("__global__ void k() {}\n", _temp.Combine("b"));
+
+        Assert.Contains(" kernel.cu -lcublas", cublas.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("-lcublas", own.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ComputeCacheKey_SameSourceAndSettings_SameKey()
     {
         var a = new NvccCompiler(Options(), Version);

@@ -19,6 +19,7 @@ public sealed class AbiRunnerClientTests
             load)
               case "$line" in
                 *bad.so*) printf '{"v":1,"id":%s,"ok":false,"error":{"kind":"load_error","message":"bad.so exports no kforge_entry"}}\n' "$id" ;;
+                *'"cublas":true'*) printf '{"v":1,"id":%s,"ok":false,"error":{"kind":"load_error","message":"asked for a cuBLAS handle"}}\n' "$id" ;;
                 *) printf '{"v":1,"id":%s,"ok":true}\n' "$id" ;;
               esac ;;
             run)
@@ -70,6 +71,18 @@ public sealed class AbiRunnerClientTests
         Assert.Equal(FailureKind.LoadError, result.Failure);
         Assert.Contains("kforge_entry", result.Message, StringComparison.Ordinal);
         Assert.Null(client.LoadedLibraryPath);
+    }
+
+    [Fact]
+    public async Task LoadAsync_Cublas_AsksTheRunnerForAHandleOnlyThen()
+    {
+        await using var client = NewClient();
+
+        var withHandle = await client.LoadAsync("/tmp/good.so", [], [], [[]], Deadline, cublas: true);
+        var without = await LoadAsync(client, "/tmp/good.so");
+
+        Assert.Equal("asked for a cuBLAS handle", withHandle.Message);
+        Assert.True(without.Succeeded);
     }
 
     [Fact]

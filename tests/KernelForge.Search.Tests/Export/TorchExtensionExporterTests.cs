@@ -11,10 +11,10 @@ public sealed class TorchExtensionExporterTests
     private static readonly string AbiHeader = File.ReadAllText(RepositoryFiles.Find("abi/kforge_abi.h"));
 
     /// <summary>A translated kernel and the problem it was translated for, with tensors as the graph declares them.</summary>
-    private static (string Source, ProblemInfo Problem) Translated(string name)
+    private static (string Source, ProblemInfo Problem) Translated(string name, LibraryPolicy policy = LibraryPolicy.AllowLibraries)
     {
         var graph = File.ReadAllText(RepositoryFiles.Find($"tests/KernelForge.Translation.Tests/Graphs/{name}.json"));
-        var translation = new Translator().Translate(graph);
+        var translation = new Translator { AllowLibraries = policy == LibraryPolicy.AllowLibraries }.Translate(graph);
         Assert.True(translation.Succeeded, string.Join("\n", translation.Diagnostics));
         var json = JsonNode.Parse(graph)!;
         var tensors = json["inputs"]!.AsArray().Select(input => Spec(input!, input!["role"]!.GetValue<string>() == "parameter" ? TensorRole.Parameter : TensorRole.Input)).ToList();
@@ -33,18 +33,31 @@ public sealed class TorchExtensionExporterTests
     [InlineData("relu", LibraryPolicy.AllowLibraries)]
     [InlineData("relu", LibraryPolicy.PureCuda)]
     [InlineData("linear_relu", LibraryPolicy.PureCuda)]
+    [InlineData("linear_relu", LibraryPolicy.AllowLibraries)]
     [InlineData("layer_norm", LibraryPolicy.PureCuda)]
     [InlineData("max_reduction", LibraryPolicy.AllowLibraries)]
     public void Export_TranslatedKernel_PassesStaticChecksAsTorchExtension(string graph, LibraryPolicy policy)
     {
-        var (source, problem) = Translated(graph);
+        var (source, problem) = Translated(graph, policy);
 
         var export = TorchExtensionExporter.Export(source, AbiHeader, problem);
 
         Assert.True(export.Succeeded, export.Error);
         var check = StaticChecker.Check(export.Source!, CandidateFormat.TorchExtension, policy);
         Assert.False(check.Rejected, check.DescribeRejections());
-        Assert.Empty(check.LibrariesUsed);
+        // Under allow-libraries the translator's GEMMs call cuBLAS; everything else is its own code.
+        Assert.Equal(policy == LibraryPolicy.AllowLibraries && graph == "linear_relu" ? ["cuBLAS"] : [], check.LibrariesUsed);
+    }
+
+    [Fact]
+    public void Export_TranslatedCublasKernel_PassesTorchsHandleBoundToTheCurrentStream()
+    {
+        var (source, problem) = Translated("linear_relu");
+
+        var text = TorchExtensionExporter.Export(source, AbiHeader, problem).Source!;
+
+        Assert.Contains("context.base.cublas = at::cuda::getCurrentCUDABlasHandle();", text, StringComparison.Ordinal);
+        Assert.Contains("at::cuda::getCurrentCUDAStream(), &context.base);", text, StringComparison.Ordinal);
     }
 
     [Fact]

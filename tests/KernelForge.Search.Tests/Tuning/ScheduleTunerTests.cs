@@ -178,6 +178,33 @@ public sealed class ScheduleTunerTests
     }
 
     [Fact]
+    public void Plan_MatmulAllowingLibraries_CublasFirstThenEveryOwnKernel()
+    {
+        var (graph, baseline) = Problem("matmul");
+
+        var plan = new ScheduleTuner(new FakeKernelEvaluator(_ => 1.0), new Translator()).Plan(graph, baseline);
+
+        Assert.Equal(Lowering.Library, plan[0].Schedules[KernelKind.Matmul].Lowering);
+        Assert.Contains("cublasGemmEx(", plan[0].Translation.Source, StringComparison.Ordinal);
+        Assert.Equal(ScheduleSpace.Matmul.Enumerate(), plan.Skip(1).Select(variant => variant.Schedules[KernelKind.Matmul]));
+        Assert.All(plan.Skip(1), variant => Assert.DoesNotContain("cublas", variant.Translation.Source, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Plan_MatmulUnderPureCuda_NoLibraryVariant()
+    {
+        var graph = Graph("matmul");
+        var translator = new Translator { AllowLibraries = false };
+
+        var plan = new ScheduleTuner(new FakeKernelEvaluator(_ => 1.0), translator).Plan(graph, translator.Translate(graph));
+
+        Assert.Equal(
+            [ScheduleSpace.Matmul.Default, .. ScheduleSpace.Matmul.Enumerate().Where(schedule => schedule != ScheduleSpace.Matmul.Default)],
+            plan.Select(variant => variant.Schedules[KernelKind.Matmul]));
+        Assert.All(plan, variant => Assert.DoesNotContain("cublas", variant.Translation.Source, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void CodeHash_SourcesDifferingOnlyInCommentLines_Equal()
     {
         Assert.Equal(ScheduleTuner.CodeHash("// block 256\nint x;\n"), ScheduleTuner.CodeHash("  // block 512\nint x;\n"));

@@ -9,7 +9,12 @@ public sealed class GoldenNvccTests
 {
     private const string Architecture = "sm_80";
 
-    public static TheoryData<string> Graphs() => [.. TestFiles.GraphNames];
+    /// <summary>Every golden kernel: <c>Golden/&lt;graph&gt;.cu</c> (allow-libraries, cuBLAS linked where called) and <c>Golden/pure_cuda/&lt;graph&gt;.cu</c>.</summary>
+    public static TheoryData<string> Graphs() =>
+    [
+        .. TestFiles.GraphNames,
+        .. Directory.EnumerateFiles(TestFiles.Path("Golden/pure_cuda"), "*.cu").Select(path => "pure_cuda/" + Path.GetFileNameWithoutExtension(path)).Order(StringComparer.Ordinal),
+    ];
 
     [NvccTheory]
     [MemberData(nameof(Graphs))]
@@ -19,6 +24,7 @@ public sealed class GoldenNvccTests
         var output = Directory.CreateTempSubdirectory("kforge-translate-test-");
         try
         {
+            // The compile pool's own command line: a kernel that calls cuBLAS is linked with -lcublas (cublas_v2.h from the toolkit).
             var result = await compiler.CompileAsync(File.ReadAllText(TestFiles.Path($"Golden/{graph}.cu")), output.FullName);
 
             AssertBuilt(result, graph);

@@ -4,10 +4,12 @@
 // input   k: float32[4, 40, 24] (input)
 // output  bmm: float32[4, 50, 40]
 // k0_matmul: bmm: float32[4, 50, 40] = matmul(%q, %k.T, bias=none)
-//   tiled SGEMM (4 x 50 x 40, K = 24): 64 x 64 tiles, K slices of 16 in shared memory, 4 x 4 outputs per thread, fp32 FMA, B read transposed; block 256, vector 1, items 4
+//   cuBLAS cublasGemmStridedBatchedEx (4 x 50 x 40, K = 24), CUBLAS_COMPUTE_32F, default math (fp32, no TF32), B transposed; k0_matmul (own tiled SGEMM) runs instead when ctx->cublas is NULL; library call (own-kernel fallback: block 256, vector 1, items 4)
 // Returns 1000 for a wrong tensor count, 1001 for an input (1002 an output) of another dtype, shape or layout,
-// 1003 when the workspace cannot be had, else the CUDA error of the launches.
+// 1003 when the workspace cannot be had, 1004 when the cuBLAS handle is bound to another stream than the harness's,
+// 1100 + the cublasStatus_t of a failed cuBLAS call, else the CUDA error of the launches.
 #include "kforge_abi.h"
+#include <cublas_v2.h>
 #include <math.h>
 
 namespace {
@@ -88,6 +90,24 @@ void launch_k0_matmul(const float* a, const float* b, float* c, cudaStream_t str
     k0_matmul<<<dim3(1, 1, 4), 256, 0, stream>>>(a, b, c);
 }
 
+// k0_matmul on cuBLAS: row-major C [4, 50, 40] = A @ B is column-major C^T = B^T A^T, so cuBLAS's first
+// operand is B and its second A. CUBLAS_COMPUTE_32F under CUBLAS_DEFAULT_MATH: full fp32, never TF32; the handle's
+// math mode is put back after the call (it may be shared).
+int gemm_k0_matmul(cublasHandle_t handle, const float* a, const float* b, float* c, cudaStream_t stream) {
+    cudaStream_t bound = nullptr;
+    if (cublasGetStream(handle, &bound) != CUBLAS_STATUS_SUCCESS || bound != stream) return 1004;
+    cublasMath_t mode = CUBLAS_DEFAULT_MATH;
+    cublasStatus_t status = cublasGetMathMode(handle, &mode);
+    if (status == CUBLAS_STATUS_SUCCESS) status = cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH);
+    if (status != CUBLAS_STATUS_SUCCESS) return 1100 + (int)status;
+    const float alpha = 1.0f, beta = 0.0f;
+    status = cublasGemmStridedBatchedEx(handle, CUBLAS_OP_T, CUBLAS_OP_N, 40, 50, 24, &alpha, b, CUDA_R_32F, 24, 960LL, a, CUDA_R_32F, 24, 1200LL,
+                                        &beta, c, CUDA_R_32F, 40, 2000LL, 4, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+    const cublasStatus_t restored = cublasSetMathMode(handle, mode);
+    if (status == CUBLAS_STATUS_SUCCESS) status = restored;
+    return status == CUBLAS_STATUS_SUCCESS ? 0 : 1100 + (int)status;
+}
+
 }  // namespace
 
 KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int num_outputs, cudaStream_t stream,
@@ -102,7 +122,11 @@ KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int nu
     const float* v_q = static_cast<const float*>(inputs[0].data);
     const float* v_k = static_cast<const float*>(inputs[1].data);
     float* v_bmm = static_cast<float*>(outputs[0].data);
-    (void)ctx;
-    launch_k0_matmul(v_q, v_k, v_bmm, stream);
+    if (ctx != nullptr && ctx->cublas != nullptr) {
+        const int status = gemm_k0_matmul(static_cast<cublasHandle_t>(ctx->cublas), v_q, v_k, v_bmm, stream);
+        if (status != 0) return status;
+    } else {
+        launch_k0_matmul(v_q, v_k, v_bmm, stream);
+    }
     return (int)cudaGetLastError();
 }

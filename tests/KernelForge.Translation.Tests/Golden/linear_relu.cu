@@ -5,10 +5,12 @@
 // input   p_fc_bias: float32[50] (parameter)
 // output  relu: float32[33, 50]
 // k0_matmul: relu: float32[33, 50] = matmul(%x, %p_fc_weight.T, bias=%p_fc_bias, epilogue=relu(%@acc))
-//   tiled SGEMM (33 x 50, K = 200): 64 x 64 tiles, K slices of 16 in shared memory, 4 x 4 outputs per thread, fp32 FMA, B read transposed, bias added in the epilogue, the following elementwise chain applied as results are stored; block 256, vector 1, items 4
+//   cuBLAS cublasGemmEx (33 x 50, K = 200), CUBLAS_COMPUTE_32F, default math (fp32, no TF32), B transposed, then k0_matmul_finish adds the bias and applies the elementwise chain in place; k0_matmul (own tiled SGEMM) runs instead when ctx->cublas is NULL; library call (own-kernel fallback: block 256, vector 1, items 4)
 // Returns 1000 for a wrong tensor count, 1001 for an input (1002 an output) of another dtype, shape or layout,
-// 1003 when the workspace cannot be had, else the CUDA error of the launches.
+// 1003 when the workspace cannot be had, 1004 when the cuBLAS handle is bound to another stream than the harness's,
+// 1100 + the cublasStatus_t of a failed cuBLAS call, else the CUDA error of the launches.
 #include "kforge_abi.h"
+#include <cublas_v2.h>
 #include <math.h>
 
 namespace {
@@ -95,6 +97,37 @@ void launch_k0_matmul(const float* a, const float* b, const float* bias, float* 
     k0_matmul<<<dim3(1, 1, 1), 256, 0, stream>>>(a, b, bias, c);
 }
 
+// k0_matmul on cuBLAS: row-major C [33, 50] = A @ B is column-major C^T = B^T A^T, so cuBLAS's first
+// operand is B and its second A. CUBLAS_COMPUTE_32F under CUBLAS_DEFAULT_MATH: full fp32, never TF32; the handle's
+// math mode is put back after the call (it may be shared).
+int gemm_k0_matmul(cublasHandle_t handle, const float* a, const float* b, float* c, cudaStream_t stream) {
+    cudaStream_t bound = nullptr;
+    if (cublasGetStream(handle, &bound) != CUBLAS_STATUS_SUCCESS || bound != stream) return 1004;
+    cublasMath_t mode = CUBLAS_DEFAULT_MATH;
+    cublasStatus_t status = cublasGetMathMode(handle, &mode);
+    if (status == CUBLAS_STATUS_SUCCESS) status = cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH);
+    if (status != CUBLAS_STATUS_SUCCESS) return 1100 + (int)status;
+    const float alpha = 1.0f, beta = 0.0f;
+    status = cublasGemmEx(handle, CUBLAS_OP_T, CUBLAS_OP_N, 50, 33, 200, &alpha, b, CUDA_R_32F, 200, a, CUDA_R_32F, 200,
+                          &beta, c, CUDA_R_32F, 50, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+    const cublasStatus_t restored = cublasSetMathMode(handle, mode);
+    if (status == CUBLAS_STATUS_SUCCESS) status = restored;
+    return status == CUBLAS_STATUS_SUCCESS ? 0 : 1100 + (int)status;
+}
+
+// k0_matmul_finish: the bias and the epilogue of k0_matmul, in place on cuBLAS's product; one thread per element, grid-stride.
+__global__ void __launch_bounds__(256) k0_matmul_finish(const float* __restrict__ bias, float* c) {
+    constexpr int64_t kCount = 1650;
+    for (int64_t o = (int64_t)blockIdx.x * 256 + threadIdx.x; o < kCount; o += (int64_t)gridDim.x * 256) {
+        const int64_t col = o % 50;
+        c[o] = k0_matmul_epilogue(c[o] + __ldg(bias + col));
+    }
+}
+
+void launch_k0_matmul_finish(const float* bias, float* c, cudaStream_t stream) {
+    k0_matmul_finish<<<7, 256, 0, stream>>>(bias, c);
+}
+
 }  // namespace
 
 KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int num_outputs, cudaStream_t stream,
@@ -112,7 +145,12 @@ KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int nu
     const float* v_p_fc_weight = static_cast<const float*>(inputs[1].data);
     const float* v_p_fc_bias = static_cast<const float*>(inputs[2].data);
     float* v_relu = static_cast<float*>(outputs[0].data);
-    (void)ctx;
-    launch_k0_matmul(v_x, v_p_fc_weight, v_p_fc_bias, v_relu, stream);
+    if (ctx != nullptr && ctx->cublas != nullptr) {
+        const int status = gemm_k0_matmul(static_cast<cublasHandle_t>(ctx->cublas), v_x, v_p_fc_weight, v_relu, stream);
+        if (status != 0) return status;
+        launch_k0_matmul_finish(v_p_fc_bias, v_relu, stream);
+    } else {
+        launch_k0_matmul(v_x, v_p_fc_weight, v_p_fc_bias, v_relu, stream);
+    }
     return (int)cudaGetLastError();
 }

@@ -146,6 +146,34 @@ public sealed class IRVerifierTests
         Assert.Contains(IRVerifier.Verify(graph), d => d.Message.Contains("average pooling undilated", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Verify_ScanReadingAViewInsideItsSourceIntoABorderThatFits_NoErrors()
+    {
+        var scan = new ScanOp(X with { Name = "y", Shape = Shape.Of(5, 8) }, ScanKind.Sum, "x", 1, Reverse: false)
+        {
+            SourceView = new StridedView(Shape.Of(4, 7), 1, [8, 1]),
+            Border = new ConstantBorder(Shape.Of(4, 7), [1, 1], 0.0),
+        };
+
+        Assert.Empty(IRVerifier.Verify(Graph([scan], "y")));
+    }
+
+    [Fact]
+    public void Verify_ScanViewReadingPastItsSource_Error()
+    {
+        var scan = new ScanOp(X with { Name = "y" }, ScanKind.Sum, "x", 1, Reverse: false) { SourceView = new StridedView(Shape.Of(4, 8), 1, [8, 1]) };
+
+        Assert.Contains(IRVerifier.Verify(Graph([scan], "y")), d => d.NodeName == "y" && d.Message.Contains("a view of it inside the source", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_ScanBorderLargerThanItsResult_Error()
+    {
+        var scan = new ScanOp(X with { Name = "y" }, ScanKind.Sum, "x", 1, Reverse: false) { Border = new ConstantBorder(Shape.Of(4, 8), [0, 1], 0.0) };
+
+        Assert.Contains(IRVerifier.Verify(Graph([scan], "y")), d => d.NodeName == "y" && d.Message.Contains("room for it in the result", StringComparison.Ordinal));
+    }
+
     /// <summary>A 1-d max pool of x [4, 8] (4 planes of 8), kernel 2, stride 2: torch gives [4, 4].</summary>
     private static PoolOp Pool(Shape result) =>
         new(X with { Name = "y", Shape = result }, PoolKind.Max, "x", [2], [2], [0], [1], CeilMode: false, CountIncludePad: true, DivisorOverride: null);

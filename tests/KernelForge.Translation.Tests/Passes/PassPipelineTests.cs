@@ -24,10 +24,10 @@ public sealed class PassPipelineTests
     }
 
     [Fact]
-    public void Default_OrderIsViewsTransposesFlipsNormalizationOutputsFusionEpilogues()
+    public void Default_OrderIsViewsTransposesFlipsScanWindowsNormalizationOutputsFusionEpilogues()
     {
         Assert.Equal(
-            ["FoldViews", "FoldTransposes", "FoldFlips", "SimplifyDiagonalProducts", "FuseNormalization", "SplitLongReductions", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "FuseEpilogues", "FusePrologues", "EliminateDeadValues"],
+            ["FoldViews", "FoldTransposes", "FoldFlips", "FuseScanWindows", "SimplifyDiagonalProducts", "FuseNormalization", "FuseSoftmaxGather", "SplitLongReductions", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "FuseEpilogues", "FusePrologues", "EliminateDeadValues"],
             PassPipeline.Default.Passes.Select(p => p.Name));
     }
 }
