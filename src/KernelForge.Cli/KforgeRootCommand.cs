@@ -12,6 +12,7 @@ internal static class KforgeRootCommand
         {
             new VerifyCommand(console),
             new TranslateCommand(console),
+            new FunctionalizeCommand(console),
             new OptimizeCommand(console),
             new LintCommand(console),
             new RunnerCommand(),

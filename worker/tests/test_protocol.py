@@ -13,7 +13,7 @@ from kforge_worker.protocol import (PROTOCOL_VERSION, REQUEST_TYPES, RESPONSE_TY
                                     encode_request, encode_response, parse_request, parse_response)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "protocol-examples"
-GOLDEN = ("hello", "load_problem", "check", "time_reference", "export_graph", "lint_problem", "error")
+GOLDEN = ("hello", "load_problem", "check", "time_reference", "export_graph", "lint_problem", "functionalize", "error")
 # Fields each response must carry (docs/protocol.md), beyond v, id and ok.
 REQUIRED_RESPONSE_FIELDS = {
     "hello": {"worker_version", "protocol_version", "environment"},
@@ -22,6 +22,7 @@ REQUIRED_RESPONSE_FIELDS = {
     "time_reference": {"samples_us", "l2_flushed", "setup_seconds"},
     "export_graph": {"graph"},
     "lint_problem": {"findings", "checked"},
+    "functionalize": {"output_path", "problem_hash", "torch_version", "capture", "nodes", "matches", "sets", "warnings"},
     "error": {"error"},
 }
 ENVIRONMENT_FIELDS = {"gpu_name", "compute_capability", "driver_version", "torch_version", "torch_cuda_version",

@@ -109,6 +109,38 @@ public sealed class WorkerClient(JsonLinesProcess process, WorkerOptions options
         return response["graph"]?.ToJsonString() ?? throw new ProtocolErrorException("bad_response", "export_graph answered without a graph.", null, null);
     }
 
+    /// <summary>
+    /// Writes the problem's functional form to <paramref name="outputPath"/> and checks it against the problem's Model
+    /// on every seed (at least 3). Loads the problem itself; a problem loaded before stays loaded.
+    /// </summary>
+    /// <exception cref="ProtocolErrorException">Kind <c>not_translatable</c> when the graph cannot be captured; the message names the construct and line.</exception>
+    public async Task<FunctionalForm> FunctionalizeAsync(string problemPath, string outputPath, IReadOnlyList<long> seeds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        var request = new JsonObject
+        {
+            ["problem_path"] = problemPath,
+            ["output_path"] = outputPath,
+            ["seeds"] = new JsonArray([.. seeds.Select(seed => JsonValue.Create(seed))]),
+            ["device"] = options.TorchDevice is { } torchDevice ? JsonValue.Create(torchDevice) : JsonValue.Create(options.Device),
+        };
+        var response = await process.RequestAsync("functionalize", request, options.FunctionalizeDeadline, cancellationToken);
+        return new FunctionalForm(
+            JsonFields.RequiredText(response, "output_path"),
+            JsonFields.RequiredText(response, "problem_hash"),
+            JsonFields.Text(response, "torch_version") ?? "unknown",
+            JsonFields.Text(response, "capture") ?? "unknown",
+            JsonFields.Int32Value(response, "nodes") ?? 0,
+            JsonFields.Flag(response, "matches") ?? false,
+            [.. JsonFields.Array(response, "sets").Select(set => new FunctionalFormCheck(
+                JsonFields.Int64Value(set, "seed") ?? 0,
+                JsonFields.Flag(set, "passed") ?? false,
+                JsonFields.Number(set, "max_abs_error"),
+                JsonFields.Number(set, "allowed_max_abs_error"),
+                JsonFields.Text(set, "message")))],
+            [.. JsonFields.Array(response, "warnings").Select(node => node!.GetValue<string>())]);
+    }
+
     public ValueTask DisposeAsync() => process.DisposeAsync();
 
     internal static OutputCheck ToOutputCheck(JsonNode? node)

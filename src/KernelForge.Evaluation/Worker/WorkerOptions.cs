@@ -15,6 +15,9 @@ public sealed record WorkerOptions(string PythonPath, string WorkerSourceDirecto
     /// <summary>Where the child processes' stderr lines go (null: kept only as a tail for error messages).</summary>
     public Action<string>? StderrSink { get; init; }
 
+    /// <summary>Deadline for <c>functionalize</c>: capture, then two models and a float64 copy per seed (minutes on a CPU for large problems).</summary>
+    public TimeSpan FunctionalizeDeadline { get; init; } = TimeSpan.FromMinutes(20);
+
     /// <summary>Deadline for a check and for small requests.</summary>
     public TimeSpan RequestDeadline { get; init; } = TimeSpan.FromMinutes(2);
 }

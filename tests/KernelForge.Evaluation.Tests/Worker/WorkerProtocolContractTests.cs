@@ -102,6 +102,22 @@ public sealed class WorkerProtocolContractTests
     }
 
     [Fact]
+    public async Task FunctionalizeAsync_GoldenResponse_ParsesEverySeed()
+    {
+        await using var worker = GoldenWorker.Start("functionalize");
+        var golden = JsonNode.Parse(File.ReadAllLines(worker.GoldenPath)[1])!;
+
+        var form = await worker.Client.FunctionalizeAsync("/p/layer_norm.py", "/p/layer_norm_functional.py", [1001, 2002, 3003]);
+
+        Assert.Equal(golden["matches"]!.GetValue<bool>(), form.Matches);
+        Assert.Equal(golden["capture"]!.GetValue<string>(), form.Capture);
+        Assert.Equal(golden["nodes"]!.GetValue<int>(), form.Nodes);
+        Assert.Equal([1001L, 2002L, 3003L], form.Sets.Select(set => set.Seed));
+        Assert.All(form.Sets, set => Assert.True(set.MaxAbsError <= set.AllowedMaxAbsError));
+        AssertSameFields(GoldenWorker.GoldenRequest("functionalize"), worker.Requests()[0]);
+    }
+
+    [Fact]
     public async Task AnyRequest_GoldenErrorResponse_ThrowsWithKindFileAndLine()
     {
         await using var worker = GoldenWorker.Start("error");

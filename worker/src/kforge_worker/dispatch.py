@@ -10,7 +10,7 @@ from typing import Any
 from . import __version__
 from .errors import WorkerError, bad_request
 from .protocol import (PROTOCOL_VERSION, CheckRequest, ErrorInfo, ErrorResponse, ExportGraphRequest, ExportGraphResponse,
-                       HelloRequest, HelloResponse, LintProblemRequest,
+                       FunctionalizeRequest, HelloRequest, HelloResponse, LintProblemRequest,
                        LoadProblemRequest, Request, Response, ShutdownRequest, ShutdownResponse,
                        TimeReferenceRequest, encode_response, error_response, parse_request, request_id_of)
 
@@ -30,6 +30,7 @@ class Worker:
             TimeReferenceRequest: self._time_reference,
             ExportGraphRequest: self._export_graph,
             LintProblemRequest: self._lint_problem,
+            FunctionalizeRequest: self._functionalize,
             ShutdownRequest: lambda request: ShutdownResponse(request.id),
         }
 
@@ -71,6 +72,10 @@ class Worker:
     def _lint_problem(self, request: LintProblemRequest) -> Response:
         from .lint import lint_problem
         return lint_problem(self._loaded("lint_problem"), self._first_seed, request)
+
+    def _functionalize(self, request: FunctionalizeRequest) -> Response:
+        from .functionalize import functionalize
+        return functionalize(request)  # self-contained: it loads the problem itself and leaves the loaded one alone
 
     def _loaded(self, op: str) -> Any:
         if self._problem is None:

@@ -92,6 +92,17 @@ class LintFinding:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionalCheck:
+    """The functional form against the problem's Model on one seed; errors are ``None`` when it did not run."""
+
+    seed: int
+    passed: bool
+    max_abs_error: float | None  # max |functional - problem| over float32 outputs (the worst output)
+    allowed_max_abs_error: float | None
+    message: str | None  # why it failed; None when it passed
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorInfo:
     """Body of a failure response; ``file``/``line`` are left out of the JSON when unknown."""
 
@@ -150,16 +161,27 @@ class LintProblemRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionalizeRequest:
+    """Writes the problem's functional form to ``output_path`` and checks it against the problem on every seed."""
+    OP: ClassVar[str] = "functionalize"
+    id: int
+    problem_path: str
+    output_path: str
+    seeds: tuple[int, ...]
+    device: int | str  # as load_problem's
+
+
+@dataclass(frozen=True, slots=True)
 class ShutdownRequest:
     OP: ClassVar[str] = "shutdown"
     id: int
 
 
 Request = Union[HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ExportGraphRequest,
-                LintProblemRequest, ShutdownRequest]
+                LintProblemRequest, FunctionalizeRequest, ShutdownRequest]
 REQUEST_TYPES: dict[str, type] = {
     cls.OP: cls for cls in (HelloRequest, LoadProblemRequest, CheckRequest, TimeReferenceRequest, ExportGraphRequest,
-                            LintProblemRequest, ShutdownRequest)
+                            LintProblemRequest, FunctionalizeRequest, ShutdownRequest)
 }
 
 
@@ -214,6 +236,19 @@ class LintProblemResponse:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionalizeResponse:
+    id: int
+    output_path: str
+    problem_hash: str  # sha256 of the problem file's bytes
+    torch_version: str
+    capture: str  # how the graph was captured: "torch.export (core ATen)", or "make_fx" on a torch without torch.export
+    nodes: int  # nodes of the captured graph
+    matches: bool  # every seed passed
+    sets: tuple[FunctionalCheck, ...]  # one per seed, in request order
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ShutdownResponse:
     id: int
 
@@ -225,7 +260,7 @@ class ErrorResponse:
 
 
 Response = Union[HelloResponse, LoadProblemResponse, CheckResponse, TimeReferenceResponse, ExportGraphResponse,
-                 LintProblemResponse, ShutdownResponse, ErrorResponse]
+                 LintProblemResponse, FunctionalizeResponse, ShutdownResponse, ErrorResponse]
 RESPONSE_TYPES: dict[str, type] = {
     "hello": HelloResponse,
     "load_problem": LoadProblemResponse,
@@ -233,6 +268,7 @@ RESPONSE_TYPES: dict[str, type] = {
     "time_reference": TimeReferenceResponse,
     "export_graph": ExportGraphResponse,
     "lint_problem": LintProblemResponse,
+    "functionalize": FunctionalizeResponse,
     "shutdown": ShutdownResponse,
 }
 
