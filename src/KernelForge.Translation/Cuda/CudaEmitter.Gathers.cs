@@ -53,24 +53,7 @@ public sealed partial class CudaEmitter
         }
 
         WriteSoftmaxPickKernel(w, name + "_scalar", operation, index.DataType, threads, length, index.Shape.Last, vector: false);
-        w.Open($"void launch_{name}(const float* x, const {CType(index.DataType)}* index, float* y, cudaStream_t stream)");
-        var launch = Invariant($"<<<{Rows(rows)}, {threads}, 0, stream>>>(x, index, y);");
-        if (vectorized)
-        {
-            _helpers |= DeviceHelpers.Aligned16;
-            w.Open("if (aligned16(x))");
-            w.Line($"{name}_vec4{launch}");
-            w.Else();
-            w.Line($"{name}_scalar{launch}");
-            w.Close();
-        }
-        else
-        {
-            w.Line($"{name}_scalar{launch}");
-        }
-
-        w.Close();
-        w.Line();
+        WriteRowLauncher(name, $"const float* x, const {CType(index.DataType)}* index, float* y", "x, index, y", rows, threads, vectorized);
         AddLaunch(name, operation.Source, operation.Index, operation.Result.Name);
         var strategy = Invariant($"one block per row ({rows} rows of {length}): online max and sum of exponentials over the row read once{(vectorized ? " (float4 loads when aligned)" : "")}, then the {index.Shape.Last} picked column(s) per row ({CType(index.DataType)} index, NaN outside the row); the softmax itself is never stored");
         AddKernel(name, KernelKind.RowReduction, schedule, operation, strategy);

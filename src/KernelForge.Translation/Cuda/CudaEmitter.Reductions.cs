@@ -90,22 +90,27 @@ public sealed partial class CudaEmitter
     }
 
     /// <summary><c>launch_name(x, y, stream)</c>: one block per row, the float4 kernel when <c>x</c> is 16-byte aligned.</summary>
-    private void WriteRowLauncher(string name, string outputType, long rows, int threads, bool vectorized)
+    private void WriteRowLauncher(string name, string outputType, long rows, int threads, bool vectorized) =>
+        WriteRowLauncher(name, $"const float* x, {outputType}* y", "x, y", rows, threads, vectorized);
+
+    /// <summary><c>launch_name(parameters, stream)</c>: one block per row, <c>name_vec4</c> when <c>x</c> is 16-byte aligned, else <c>name_scalar</c>.</summary>
+    private void WriteRowLauncher(string name, string parameters, string arguments, long rows, int threads, bool vectorized)
     {
         var w = _kernels;
-        w.Open($"void launch_{name}(const float* x, {outputType}* y, cudaStream_t stream)");
+        w.Open($"void launch_{name}({parameters}, cudaStream_t stream)");
+        var launch = Invariant($"<<<{Rows(rows)}, {threads}, 0, stream>>>({arguments});");
         if (vectorized)
         {
             _helpers |= DeviceHelpers.Aligned16;
             w.Open("if (aligned16(x))");
-            w.Line($"{name}_vec4<<<{Rows(rows)}, {threads}, 0, stream>>>(x, y);");
+            w.Line($"{name}_vec4{launch}");
             w.Else();
-            w.Line($"{name}_scalar<<<{Rows(rows)}, {threads}, 0, stream>>>(x, y);");
+            w.Line($"{name}_scalar{launch}");
             w.Close();
         }
         else
         {
-            w.Line($"{name}_scalar<<<{Rows(rows)}, {threads}, 0, stream>>>(x, y);");
+            w.Line($"{name}_scalar{launch}");
         }
 
         w.Close();
