@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .check_device import max_abs_difference_on_device
 from .environment import require_torch
 from .errors import WorkerError, bad_request
 from .export import export_graph
 from .functional import ProblemText, functional_source
 from .legacy_capture import has_torch_export, trace_graph
-from .problem import call_problem, execute_problem, normalize_outputs, read_problem, validate_inputs
+from .problem import call_problem, execute_problem, normalize_outputs, read_problem
 from .protocol import FunctionalCheck, FunctionalizeRequest, FunctionalizeResponse
 # The very build and float64 copy load_problem does, so that "the same seed" means the same thing everywhere.
-from .reference import _build_model, _device, _float64_copy, _float64_outputs
+from .reference import _build_model, _device, _float64_copy, _float64_outputs, draw_inputs
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def functionalize(request: FunctionalizeRequest) -> FunctionalizeResponse:
 def _capture(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any,
              warnings: list[str]) -> tuple[dict[str, Any], str]:
     model = _build_model(torch, path, namespace, seed, device)
-    inputs = _draw_inputs(torch, path, namespace, seed, device)
+    inputs = draw_inputs(torch, path, namespace, seed, device)
     if has_torch_export():
         return export_graph(model, inputs, problem_path=path), "torch.export (core ATen)"
     warnings.append(f"torch {torch.__version__} has no torch.export: the graph was traced with make_fx (ATen ops as "
@@ -92,13 +93,6 @@ def _capture(torch: Any, path: str, namespace: dict[str, Any], seed: int, device
                     "check holds for this file as written")
     with torch.no_grad():
         return trace_graph(torch, model, inputs, path), "make_fx"
-
-
-def _draw_inputs(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any) -> list[Any]:
-    torch.manual_seed(seed)
-    values = validate_inputs(path, call_problem(path, "get_inputs()", namespace["get_inputs"]),
-                             lambda value: isinstance(value, torch.Tensor))
-    return [value.to(device) for value in values]
 
 
 def _write(output_path: str, text: str) -> None:
@@ -123,18 +117,18 @@ def _check_seed(torch: Any, path: str, namespace: dict[str, Any], output_path: s
                 load_error: str | None, seed: int, device: Any, warnings: list[str]) -> FunctionalCheck:
     is_tensor = lambda value: isinstance(value, torch.Tensor)  # noqa: E731
     model = _build_model(torch, path, namespace, seed, device)
-    inputs = _draw_inputs(torch, path, namespace, seed, device)
+    inputs = draw_inputs(torch, path, namespace, seed, device)
     with torch.no_grad():
         expected = normalize_outputs(path, call_problem(path, "forward", lambda: model(*[t.clone() for t in inputs])),
                                      is_tensor)
         model64 = _float64_copy(model, warnings)
-        expected64 = _float64_outputs(path, model64, tuple(inputs), expected, warnings, is_tensor)
+        expected64 = _float64_outputs(path, model64, inputs, expected, warnings, is_tensor)
         del model64
     if functional is None:
         return FunctionalCheck(seed, False, None, None, load_error)
     try:
         functional_model = _build_model(torch, output_path, functional, seed, device)
-        functional_inputs = _draw_inputs(torch, output_path, functional, seed, device)
+        functional_inputs = draw_inputs(torch, output_path, functional, seed, device)
         if len(functional_inputs) != len(inputs) or not all(
                 a.shape == b.shape and a.dtype == b.dtype and torch.equal(a, b) for a, b in zip(functional_inputs, inputs)):
             return FunctionalCheck(seed, False, None, None, "the functional file's get_inputs() drew other inputs than "
@@ -181,10 +175,8 @@ def _output_error(torch: Any, actual: Any, reference: Any, reference64: Any) -> 
     same_special = (a == r) | (torch.isnan(a) & torch.isnan(r))
     misplaced = int((~finite & ~same_special).sum())
     error = float((a - r).abs().where(finite, torch.zeros_like(a)).max()) if a.numel() else 0.0
-    finite64 = torch.isfinite(r64) & torch.isfinite(r)
-    zeros = torch.zeros_like(r)
-    float32_error = float((r - r64).abs().where(finite64, zeros).max()) if r.numel() else 0.0
-    max_abs_reference = float(r64.abs().where(torch.isfinite(r64), zeros).max()) if r.numel() else 0.0
+    float32_error = max_abs_difference_on_device(torch, r, r64)  # e32, as load_problem computes it
+    max_abs_reference = float(r64.abs().where(torch.isfinite(r64), torch.zeros_like(r64)).max()) if r.numel() else 0.0
     allowed = BOUND.allowed(float32_error, max_abs_reference)
     return error, allowed, f"{misplaced} non-finite values where the problem has others" if misplaced else None
 

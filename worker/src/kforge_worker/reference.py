@@ -120,14 +120,20 @@ def _build_model(torch: Any, path: str, namespace: dict[str, Any], seed: int, de
     return call_problem(path, "Model.to(device)", lambda: model.to(device).eval())
 
 
+def draw_inputs(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any) -> tuple[Any, ...]:
+    """``get_inputs()`` after ``manual_seed(seed)``, validated and moved to ``device``."""
+    torch.manual_seed(seed)
+    values = validate_inputs(path, call_problem(path, "get_inputs()", namespace["get_inputs"]),
+                             lambda value: isinstance(value, torch.Tensor))
+    return tuple(value.to(device) for value in values)
+
+
 def _draw_set(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any, model: Any, model64: Any,
               warnings: list[str]) -> tuple[tuple[Any, ...], tuple[TensorSpec, ...], tuple[TensorSpec, ...],
                                             list[OutputReference]]:
     """One input set from get_inputs() after manual_seed(seed), and its float32 and float64 outputs."""
     is_tensor = lambda value: isinstance(value, torch.Tensor)  # noqa: E731
-    torch.manual_seed(seed)
-    values = validate_inputs(path, call_problem(path, "get_inputs()", namespace["get_inputs"]), is_tensor)
-    inputs = tuple(value.to(device) for value in values)
+    inputs = draw_inputs(torch, path, namespace, seed, device)
     specs = tuple(_spec(f"input{i}", tensor, "input", path) for i, tensor in enumerate(inputs))
     # The reference runs on copies, so the inputs written for the candidate are the ones it was given.
     arguments = [tensor.clone() for tensor in inputs]
