@@ -74,17 +74,8 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
 
     private static async Task<string> ExportAsync(FileInfo problem, CancellationToken cancellationToken)
     {
-        var directory = Directory.CreateTempSubdirectory("kforge-translate-");
-        try
-        {
-            await using var worker = await WorkerLauncher.StartAsync("exporting a problem (or pass --graph)", cancellationToken);
-            await worker.LoadProblemAsync(problem.FullName, [EvaluationSessionOptions.DefaultSeeds[0]], directory.FullName, cancellationToken);
-            return await worker.ExportGraphAsync(cancellationToken);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        await using var worker = await WorkerLauncher.StartAsync("exporting a problem (or pass --graph)", cancellationToken);
+        return await worker.ExportGraphAsync(problem.FullName, EvaluationSessionOptions.DefaultSeeds[0], cancellationToken);
     }
 
     private void Render(TranslationResult result, FileInfo output)

@@ -13,7 +13,8 @@ from kforge_worker.protocol import (PROTOCOL_VERSION, REQUEST_TYPES, RESPONSE_TY
                                     encode_request, encode_response, parse_request, parse_response)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "protocol-examples"
-GOLDEN = ("hello", "load_problem", "check", "time_reference", "export_graph", "lint_problem", "functionalize", "error")
+GOLDEN = ("hello", "load_problem", "check", "time_reference", "export_graph", "export_problem", "lint_problem",
+          "functionalize", "error")
 # Fields each response must carry (docs/protocol.md), beyond v, id and ok.
 REQUIRED_RESPONSE_FIELDS = {
     "hello": {"worker_version", "protocol_version", "environment"},
@@ -21,6 +22,7 @@ REQUIRED_RESPONSE_FIELDS = {
     "check": {"sets"},
     "time_reference": {"samples_us", "l2_flushed", "setup_seconds"},
     "export_graph": {"graph"},
+    "export_problem": {"graph"},
     "lint_problem": {"findings", "checked"},
     "functionalize": {"output_path", "problem_hash", "torch_version", "capture", "nodes", "matches", "sets", "warnings"},
     "error": {"error"},
@@ -59,7 +61,7 @@ class GoldenExamplesTests(unittest.TestCase):
                 self.assertIsInstance(request, REQUEST_TYPES[json.loads(request_line)["op"]])
                 self.assertEqual(encode_request(request), request_line)
                 response = parse_response(response_line, type(request).OP)
-                expected_type = ErrorResponse if name == "error" else RESPONSE_TYPES[name]
+                expected_type = ErrorResponse if name == "error" else RESPONSE_TYPES[type(request).OP]
                 self.assertIsInstance(response, expected_type)
                 self.assertEqual(encode_response(response), response_line)
 

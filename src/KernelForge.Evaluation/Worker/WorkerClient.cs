@@ -110,6 +110,25 @@ public sealed class WorkerClient(JsonLinesProcess process, WorkerOptions options
     }
 
     /// <summary>
+    /// <paramref name="problemPath"/>'s model, built and drawn with <paramref name="seed"/> as <see cref="LoadProblemAsync"/>
+    /// builds and draws it, exported as <see cref="ExportGraphAsync(CancellationToken)"/> exports it; without float64
+    /// references, input files or a flop count, so it needs a fraction of a load's time and GPU memory. A problem loaded
+    /// before stays loaded.
+    /// </summary>
+    /// <exception cref="ProtocolErrorException">Kind <c>not_translatable</c> when torch.export cannot capture the model; the message names the construct and line.</exception>
+    public async Task<string> ExportGraphAsync(string problemPath, long seed, CancellationToken cancellationToken = default)
+    {
+        var request = new JsonObject
+        {
+            ["problem_path"] = problemPath,
+            ["seed"] = seed,
+            ["device"] = options.TorchDevice is { } torchDevice ? JsonValue.Create(torchDevice) : JsonValue.Create(options.Device),
+        };
+        var response = await process.RequestAsync("export_graph", request, options.LoadDeadline, cancellationToken);
+        return response["graph"]?.ToJsonString() ?? throw new ProtocolErrorException("bad_response", "export_graph answered without a graph.", null, null);
+    }
+
+    /// <summary>
     /// Writes the problem's functional form to <paramref name="outputPath"/> and checks it against the problem's Model
     /// on every seed (at least 3). Loads the problem itself; a problem loaded before stays loaded.
     /// </summary>

@@ -102,6 +102,19 @@ public sealed class WorkerProtocolContractTests
     }
 
     [Fact]
+    public async Task ExportGraphAsync_OfAProblemPath_SendsPathSeedAndDeviceAsTheGolden()
+    {
+        await using var worker = GoldenWorker.Start("export_problem");
+
+        var graph = JsonNode.Parse(await worker.Client.ExportGraphAsync("/p/relu.py", 1001))!;
+
+        Assert.NotEmpty(graph["nodes"]!.AsArray());
+        AssertSameFields(GoldenWorker.GoldenRequest("export_problem"), worker.Requests()[0]);
+        Assert.Equal("/p/relu.py", worker.Requests()[0]["problem_path"]!.GetValue<string>());
+        Assert.Equal(1001, worker.Requests()[0]["seed"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task FunctionalizeAsync_GoldenResponse_ParsesEverySeed()
     {
         await using var worker = GoldenWorker.Start("functionalize");

@@ -65,7 +65,9 @@ class Worker:
         return time_reference(self._loaded("time_reference"), request)
 
     def _export_graph(self, request: ExportGraphRequest) -> Response:
-        from .export import export_graph
+        from .export import export_graph, export_problem
+        if request.problem_path is not None:
+            return ExportGraphResponse(request.id, export_problem(request))  # self-contained; the loaded problem stays
         problem = self._loaded("export_graph")
         return ExportGraphResponse(request.id, export_graph(problem.model, problem.input_sets[0], problem_path=problem.path))
 

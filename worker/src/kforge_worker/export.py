@@ -49,6 +49,26 @@ def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | 
                            buffer_order=[name for name, _ in model.named_buffers()])
 
 
+def export_problem(request: Any) -> dict[str, Any]:
+    """``export_graph`` of the problem at ``request.problem_path``, built and drawn with ``request.seed`` (default 1001,
+    the first seed kforge uses) on ``request.device`` (default 0), as load_problem builds and draws it, but without its
+    float64 references, input files and flop count."""
+    from .environment import require_torch
+    from .errors import bad_request
+    from .problem import execute_problem, read_problem
+    from .reference import build_model, draw_inputs, select_device
+    if request.seed is not None and request.seed < 0:
+        raise bad_request(f"export_graph: seed must be >= 0, got {request.seed}.")
+    source = read_problem(request.problem_path)  # syntax and names first, without torch
+    torch = require_torch()
+    device = select_device(torch, 0 if request.device is None else request.device)
+    namespace = execute_problem(source)
+    seed = 1001 if request.seed is None else request.seed
+    model = build_model(torch, source.path, namespace, seed, device)
+    inputs = draw_inputs(torch, source.path, namespace, seed, device)
+    return export_graph(model, inputs, problem_path=source.path)
+
+
 def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_order: Sequence[str] = ()) -> dict[str, Any]:
     """Schema v1 for an ``ExportedProgram`` (anything with ``graph_module.graph.nodes`` and ``graph_signature``)."""
     roles = _input_roles(exported.graph_signature)

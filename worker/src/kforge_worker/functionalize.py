@@ -23,7 +23,7 @@ from .legacy_capture import has_torch_export, trace_graph
 from .problem import call_problem, execute_problem, normalize_outputs, read_problem
 from .protocol import FunctionalCheck, FunctionalizeRequest, FunctionalizeResponse
 # The very build and float64 copy load_problem does, so that "the same seed" means the same thing everywhere.
-from .reference import _build_model, _device, _float64_copy, _float64_outputs, draw_inputs
+from .reference import build_model, draw_inputs, float64_copy, float64_outputs, select_device
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def functionalize(request: FunctionalizeRequest) -> FunctionalizeResponse:
         raise bad_request(f"output_path {request.output_path} is the problem itself; write the functional form elsewhere.")
     source = read_problem(request.problem_path)  # syntax and names first, without torch
     torch = require_torch()
-    device = _device(torch, request.device)
+    device = select_device(torch, request.device)
     path = source.path
     namespace = execute_problem(source)
     warnings: list[str] = []
@@ -84,7 +84,7 @@ def functionalize(request: FunctionalizeRequest) -> FunctionalizeResponse:
 
 def _capture(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any,
              warnings: list[str]) -> tuple[dict[str, Any], str]:
-    model = _build_model(torch, path, namespace, seed, device)
+    model = build_model(torch, path, namespace, seed, device)
     inputs = draw_inputs(torch, path, namespace, seed, device)
     if has_torch_export():
         return export_graph(model, inputs, problem_path=path), "torch.export (core ATen)"
@@ -116,18 +116,18 @@ def _load_functional(output_path: str) -> tuple[dict[str, Any] | None, str | Non
 def _check_seed(torch: Any, path: str, namespace: dict[str, Any], output_path: str, functional: dict[str, Any] | None,
                 load_error: str | None, seed: int, device: Any, warnings: list[str]) -> FunctionalCheck:
     is_tensor = lambda value: isinstance(value, torch.Tensor)  # noqa: E731
-    model = _build_model(torch, path, namespace, seed, device)
+    model = build_model(torch, path, namespace, seed, device)
     inputs = draw_inputs(torch, path, namespace, seed, device)
     with torch.no_grad():
         expected = normalize_outputs(path, call_problem(path, "forward", lambda: model(*[t.clone() for t in inputs])),
                                      is_tensor)
-        model64 = _float64_copy(model, warnings)
-        expected64 = _float64_outputs(path, model64, inputs, expected, warnings, is_tensor)
+        model64 = float64_copy(model, warnings)
+        expected64 = float64_outputs(path, model64, inputs, expected, warnings, is_tensor)
         del model64
     if functional is None:
         return FunctionalCheck(seed, False, None, None, load_error)
     try:
-        functional_model = _build_model(torch, output_path, functional, seed, device)
+        functional_model = build_model(torch, output_path, functional, seed, device)
         functional_inputs = draw_inputs(torch, output_path, functional, seed, device)
         if len(functional_inputs) != len(inputs) or not all(
                 a.shape == b.shape and a.dtype == b.dtype and torch.equal(a, b) for a, b in zip(functional_inputs, inputs)):

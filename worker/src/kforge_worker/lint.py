@@ -269,10 +269,10 @@ def rebuild_model(problem: Any, seed: int) -> RebuiltModel | None:
     if not parameters:
         return None
     from .problem import call_problem, execute_problem, normalize_outputs, read_problem
-    from .reference import _build_model  # the very build load_problem does, so only the seed differs
+    from .reference import build_model  # the very build load_problem does, so only the seed differs
     try:
         path = problem.path
-        model = _build_model(torch, path, execute_problem(read_problem(path)), seed, torch.device(problem.device))
+        model = build_model(torch, path, execute_problem(read_problem(path)), seed, torch.device(problem.device))
         rebuilt_parameters = dict(model.named_parameters())
         if {name: tuple(p.shape) for name, p in rebuilt_parameters.items()} != \
                 {name: tuple(p.shape) for name, p in parameters.items()}:

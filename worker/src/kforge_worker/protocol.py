@@ -148,9 +148,17 @@ class TimeReferenceRequest:
 
 @dataclass(frozen=True, slots=True)
 class ExportGraphRequest:
-    """Exports the loaded problem's model with torch.export (core ATen) as graph schema v1 (docs/graph-schema.md)."""
+    """Exports a model with torch.export (core ATen) as graph schema v1 (docs/graph-schema.md).
+
+    Without ``problem_path``: the loaded problem's model on its first input set. With it: self-contained, the problem
+    is built with ``seed`` on ``device`` and exported on that seed's inputs, without float64 references, input files
+    or flop counts (what ``kforge translate`` needs, at a fraction of load_problem's time and GPU memory).
+    """
     OP: ClassVar[str] = "export_graph"
     id: int
+    problem_path: str | None = None
+    seed: int | None = None
+    device: int | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +289,7 @@ def dumps(value: Any) -> str:
 
 
 def encode_request(request: Request) -> str:
-    body = encode(request)
+    body = encode(request, omit_none=(ExportGraphRequest,))  # its optional fields exist only when set
     return dumps({"v": PROTOCOL_VERSION, "id": body.pop("id"), "op": type(request).OP, **body})
 
 

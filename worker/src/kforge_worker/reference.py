@@ -44,12 +44,12 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
         raise bad_request("load_problem needs at least one seed in \"seeds\".")
     source = read_problem(request.problem_path)  # before torch: syntax and names are checked without it
     torch = require_torch()
-    device = _device(torch, request.device)
+    device = select_device(torch, request.device)
     namespace = execute_problem(source)
     path = source.path
-    model = _build_model(torch, path, namespace, request.seeds[0], device)
+    model = build_model(torch, path, namespace, request.seeds[0], device)
     warnings: list[str] = []
-    model64 = _float64_copy(model, warnings)
+    model64 = float64_copy(model, warnings)
     input_sets: list[tuple[Any, ...]] = []
     references: list[list[OutputReference]] = []
     input_specs: tuple[TensorSpec, ...] = ()
@@ -98,7 +98,7 @@ def count_flops(torch: Any, model: Any, inputs: tuple[Any, ...]) -> int | None:
     return total if total > 0 else None
 
 
-def _device(torch: Any, requested: int | str) -> Any:
+def select_device(torch: Any, requested: int | str) -> Any:
     """An ordinal (kforge sends 0 and sets CUDA_VISIBLE_DEVICES) or a device string, made current."""
     text = f"cuda:{requested}" if isinstance(requested, int) else requested
     require_cuda(torch, text)
@@ -111,7 +111,7 @@ def _device(torch: Any, requested: int | str) -> Any:
     return device
 
 
-def _build_model(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any) -> Any:
+def build_model(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any) -> Any:
     torch.manual_seed(seed)
     init_inputs = validate_init_inputs(path, call_problem(path, "get_init_inputs()", namespace["get_init_inputs"]))
     model = call_problem(path, "Model(*get_init_inputs())", lambda: namespace["Model"](*init_inputs))
@@ -139,7 +139,7 @@ def _draw_set(torch: Any, path: str, namespace: dict[str, Any], seed: int, devic
     arguments = [tensor.clone() for tensor in inputs]
     with torch.no_grad():
         out32 = normalize_outputs(path, call_problem(path, "forward", lambda: model(*arguments)), is_tensor)
-        out64 = _float64_outputs(path, model64, inputs, out32, warnings, is_tensor)
+        out64 = float64_outputs(path, model64, inputs, out32, warnings, is_tensor)
     for index, (given, used) in enumerate(zip(inputs, arguments)):
         if not torch.equal(given, used):
             _warn_once(warnings, f"forward modifies input{index} in place; candidates get the unmodified input")
@@ -175,7 +175,7 @@ def _spec(name: str, tensor: Any, role: str, path: str) -> TensorSpec:
                       dtype=protocol_dtype(tensor.dtype, what), role=role)
 
 
-def _float64_copy(model: Any, warnings: list[str]) -> Any:
+def float64_copy(model: Any, warnings: list[str]) -> Any:
     try:
         return copy.deepcopy(model).double()
     except Exception as error:  # any failure only weakens the reference; it is reported, not fatal
@@ -183,7 +183,7 @@ def _float64_copy(model: Any, warnings: list[str]) -> Any:
         return None
 
 
-def _float64_outputs(path: str, model64: Any, inputs: tuple[Any, ...], out32: list[Any], warnings: list[str],
+def float64_outputs(path: str, model64: Any, inputs: tuple[Any, ...], out32: list[Any], warnings: list[str],
                      is_tensor: Any) -> list[Any]:
     """Outputs of the float64 copy on upcast inputs; the float32 outputs, upcast, where that fails."""
     fallback = [tensor.double() if tensor.is_floating_point() else tensor for tensor in out32]

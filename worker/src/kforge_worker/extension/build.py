@@ -54,7 +54,7 @@ def construct_model_new(torch: Any, source: CandidateSource, namespace: dict[str
     The problem module is run for ``get_init_inputs`` only; its ``Model`` is never constructed or called here.
     """
     problem_namespace = execute_problem(problem)
-    # The worker's order (reference.py, _build_model): seed, get_init_inputs(), construct. A ModelNew that creates
+    # The worker's order (reference.py, build_model): seed, get_init_inputs(), construct. A ModelNew that creates
     # the same layers in the same order therefore draws the same initial weights as the reference.
     torch.manual_seed(seed)
     init_inputs = validate_init_inputs(

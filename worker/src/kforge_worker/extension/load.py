@@ -17,7 +17,7 @@ from ..environment import require_torch
 from ..errors import bad_request
 from ..problem import read_problem
 from ..protocol import TensorSpec
-from ..reference import _device as resolve_device  # the worker's device rule: an ordinal or a torch device string
+from ..reference import select_device as resolve_device  # the worker's device rule: an ordinal or a torch device string
 from .build import build_pybind, construct_model_new, run_model_new_module
 from .candidate import read_candidate
 from .harness import LoadedCandidate, read_tensor
