@@ -240,7 +240,9 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
                      median_us=cand.get("median_us"), compile_seconds=compile_info.get("seconds"),
                      cache_hit=compile_info.get("cache_hit"), format="abi", report=doc)
 
-    # Translation and verification overlap: each kernel starts verifying as soon as it is translated.
+    # Under --check-only, translation and verification overlap: each kernel starts verifying as soon as it is
+    # translated. Timed verification runs afterwards, one kernel at a time, alone on the GPU.
+    timed: list[Path] = []
     jobs = max(1, args.verify_jobs) if args.check_only else 1
     with ThreadPoolExecutor(max_workers=max(1, args.translate_jobs)) as translators, ThreadPoolExecutor(max_workers=jobs) as checkers:
         checks = []
@@ -259,10 +261,16 @@ def run_translated(args: argparse.Namespace, suite: Suite, cache_dir: Path) -> N
             elif proc.returncode != 0:
                 suite.record(f"translate {problem.stem}", False, f"translate exit {proc.returncode}: {proc.stderr.strip()[-600:]}",
                              problem=problem.stem)
-            else:
+            elif args.check_only:
                 checks.append(checkers.submit(check, problem))
+            else:
+                timed.append(problem)
         for future in as_completed(checks):
             record_check(*future.result())
+    # Timed verification waits for every export to finish: an export runs the model on the GPU, which would spoil
+    # the timing of a kernel measured beside it.
+    for problem in sorted(timed, key=problems.index):
+        record_check(*check(problem))
 
 
 def main() -> int:
