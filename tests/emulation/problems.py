@@ -30,15 +30,11 @@ sys.path.insert(0, str(HERE))
 
 from emulate import asan_preload, build_emulation, run_entry  # noqa: E402
 from kforge_worker.export import graph_to_schema  # noqa: E402
+from kforge_worker.legacy_capture import CORE_ATEN_LIKE  # noqa: E402
 from kforge_worker.problem import execute_problem, read_problem  # noqa: E402
 
 # What core-ATen decomposition (torch 2.x run_decompositions) rewrites, as far as torch 1.13's table has it.
-DECOMPOSED = ["elu", "hardsigmoid", "hardswish", "softplus", "mish", "silu", "mse_loss", "huber_loss", "smooth_l1_loss",
-              "tril", "triu", "masked_fill", "logsumexp", "std", "var_mean", "std_mean", "rsub", "hardshrink",
-              "softshrink", "threshold", "clamp_min", "clamp_max", "leaky_relu_", "log_sigmoid_forward", "l1_loss",
-              "binary_cross_entropy_with_logits", "nll_loss_forward", "xlogy", "norm", "mv", "dot", "addcmul", "addcdiv",
-              "lerp", "glu", "celu", "logit", "frac", "sgn"]
-# (t, transpose and squeeze are in torch 2.x's table too, but torch 1.13 rewrites them into prims ops that 2.x does not emit.)
+DECOMPOSED = CORE_ATEN_LIKE
 
 
 def shrink(value: int) -> int:

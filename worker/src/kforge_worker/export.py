@@ -9,6 +9,7 @@ without it.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,8 @@ from typing import Any
 
 from .errors import WorkerError
 from .problem import line_in_file
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 
@@ -52,21 +55,38 @@ def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | 
 def export_problem(request: Any) -> dict[str, Any]:
     """``export_graph`` of the problem at ``request.problem_path``, built and drawn with ``request.seed`` (default 1001,
     the first seed kforge uses) on ``request.device`` (default 0), as load_problem builds and draws it, but without its
-    float64 references, input files and flop count."""
+    float64 references, input files and flop count.
+
+    Translating needs torch, not a GPU: with an ordinal and no CUDA device the model is built on the CPU (the graph
+    holds shapes and ATen ops, the same on either device), and on a torch without ``torch.export`` (before 2.1) the
+    graph is traced with ``make_fx`` and core-ATen-like decompositions (``legacy_capture``), with a warning on stderr.
+    """
     from .environment import require_torch
     from .errors import bad_request
+    from .legacy_capture import has_torch_export, trace_graph
     from .problem import execute_problem, read_problem
     from .reference import build_model, draw_inputs, select_device
     if request.seed is not None and request.seed < 0:
         raise bad_request(f"export_graph: seed must be >= 0, got {request.seed}.")
     source = read_problem(request.problem_path)  # syntax and names first, without torch
     torch = require_torch()
-    device = select_device(torch, 0 if request.device is None else request.device)
+    requested = 0 if request.device is None else request.device
+    if isinstance(requested, int) and not torch.cuda.is_available():
+        log.warning("no CUDA device: building %s on the CPU to export it", source.path)
+        device = torch.device("cpu")
+    else:
+        device = select_device(torch, requested)
     namespace = execute_problem(source)
     seed = 1001 if request.seed is None else request.seed
     model = build_model(torch, source.path, namespace, seed, device)
     inputs = draw_inputs(torch, source.path, namespace, seed, device)
-    return export_graph(model, inputs, problem_path=source.path)
+    if has_torch_export():
+        return export_graph(model, inputs, problem_path=source.path)
+    log.warning("torch %s has no torch.export: tracing %s with make_fx and core-ATen-like decompositions; torch 2.x "
+                "may export a different graph", torch.__version__, source.path)
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return trace_graph(torch, model, inputs, source.path, decompose=True)
 
 
 def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_order: Sequence[str] = ()) -> dict[str, Any]:

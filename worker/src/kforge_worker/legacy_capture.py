@@ -29,8 +29,21 @@ def has_torch_export() -> bool:
     return True
 
 
-def trace_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str | None = None) -> dict[str, Any]:
-    """Schema v1 of ``model(*inputs)`` traced with ``make_fx``; a failed trace is ``not_translatable`` with the line."""
+# What core-ATen decomposition (torch 2.x run_decompositions) rewrites, as far as torch 1.13's table has it. (t,
+# transpose and squeeze are in torch 2.x's table too, but torch 1.13 rewrites them into prims ops that 2.x does not emit.)
+CORE_ATEN_LIKE = ("elu", "hardsigmoid", "hardswish", "softplus", "mish", "silu", "mse_loss", "huber_loss",
+                  "smooth_l1_loss", "tril", "triu", "masked_fill", "logsumexp", "std", "var_mean", "std_mean", "rsub",
+                  "hardshrink", "softshrink", "threshold", "clamp_min", "clamp_max", "leaky_relu_",
+                  "log_sigmoid_forward", "l1_loss", "binary_cross_entropy_with_logits", "nll_loss_forward", "xlogy",
+                  "norm", "mv", "dot", "addcmul", "addcdiv", "lerp", "glu", "celu", "logit", "frac", "sgn")
+
+
+def trace_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str | None = None,
+                decompose: bool = False) -> dict[str, Any]:
+    """Schema v1 of ``model(*inputs)`` traced with ``make_fx``; a failed trace is ``not_translatable`` with the line.
+
+    ``decompose`` applies torch's decompositions of ``CORE_ATEN_LIKE``, so that the graph is closer to what the
+    translator sees from torch 2.x; without it, ops are recorded as dispatched (what ``functionalize`` writes)."""
     from torch.fx.experimental.proxy_tensor import make_fx
     try:
         from torch.func import functional_call
@@ -54,7 +67,15 @@ def trace_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str
 
     try:
         with torch.no_grad():
-            module = make_fx(forward)(*arguments)
+            table = {}
+            if decompose:
+                from torch._decomp import get_decompositions
+                table = get_decompositions([getattr(torch.ops.aten, op) for op in CORE_ATEN_LIKE
+                                            if hasattr(torch.ops.aten, op)])
+            module = make_fx(forward, decomposition_table=table)(*arguments)
+            if decompose:
+                module.graph.eliminate_dead_code()
+                module.recompile()
             Recorder(module).run(*arguments)
     except Exception as error:  # make_fx raises what the traced code raises, and RuntimeError for data-dependent flow
         raise trace_failure(error, problem_path) from error
