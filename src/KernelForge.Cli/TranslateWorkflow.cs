@@ -17,7 +17,9 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public async Task<int> RunAsync(FileInfo problem, FileInfo? graph, FileInfo output, LibraryPolicy libraryPolicy, bool json, CancellationToken cancellationToken)
+    /// <remarks><paramref name="convolutionMath"/>: the convolution schedule's math knob (the rest of its schedule at the default), so a TF32 kernel can be looked at or emulated.</remarks>
+    public async Task<int> RunAsync(
+        FileInfo problem, FileInfo? graph, FileInfo output, LibraryPolicy libraryPolicy, MathMode convolutionMath, bool json, CancellationToken cancellationToken)
     {
         if (!problem.Exists)
         {
@@ -52,7 +54,10 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
             return Fail($"the reference worker failed while exporting {problem} ({ex.Kind}): {ex.Message.Split('\n')[0]}");
         }
 
-        var result = new Translator { AllowLibraries = libraryPolicy == LibraryPolicy.AllowLibraries }.Translate(graphJson);
+        var translator = new Translator { AllowLibraries = libraryPolicy == LibraryPolicy.AllowLibraries };
+        var result = convolutionMath == MathMode.Fp32Fma
+            ? translator.Translate(graphJson)
+            : translator.Translate(graphJson, new Dictionary<KernelKind, Schedule> { [KernelKind.Convolution] = translator.SpaceFor(KernelKind.Convolution).Default with { Math = convolutionMath } });
         output.Directory?.Create();
         await File.WriteAllTextAsync(Path.Combine(output.DirectoryName ?? ".", "graph.json"), graphJson, cancellationToken);
         if (result.Source is { } source)

@@ -6,7 +6,9 @@ in this folder). It is not evidence that a kernel is right on a GPU; the GPU sui
 Each case is a small graph in schema v1 (docs/graph-schema.md). The reference runs the same ATen ops on the CPU in
 float64 (torch.ops.aten, from the graph itself); the candidate is the translated .cu built by g++
 against include/cuda_runtime.h (every CUDA thread an OS thread), with AddressSanitizer, and called through its ABI entry.
-Prints one line per case and ends with "N passed, N failed".
+Prints one line per case and ends with "N passed, N failed". A case made with tf32(...) is translated with
+`--convolution-math tf32-tensor-cores` (the TF32 tensor-core convolution; include/mma.h stands in for nvcuda::wmma) and
+held to the worst-case TF32 error bound of tf32_bound instead of fp32's tolerance.
 
     python3 tests/emulation/emulate.py --kforge src/KernelForge.Cli/bin/Debug/net10.0/kforge [--only conv2d_basic]
 """
@@ -31,6 +33,12 @@ def conv(tensors: list, rest: list) -> dict:
     inputs = [t for t in tensors if t is not None]
     args = [{"node": t[0]} if t is not None else None for t in tensors] + rest
     return {"inputs": inputs, "nodes": [("out", "aten.convolution.default", args, {})], "outputs": ["out"]}
+
+
+def tf32(case: dict) -> dict:
+    """The same case translated with the convolution schedule's math set to TF32 tensor cores (kforge translate
+    --convolution-math tf32-tensor-cores) and checked against the TF32 error bound (see tf32_bound), not fp32's."""
+    return {**case, "convolution_math": "tf32-tensor-cores"}
 
 
 def node(name: str) -> dict:
@@ -73,6 +81,22 @@ CASES: dict[str, dict] = {
                                      [[2, 2, 2], [0, 0, 0], [1, 1, 1], True, [0, 0, 0], 1]),
     "conv_transpose2d_stride1_padded": conv([("x", [2, 16, 6, 6], "input"), ("w", [16, 20, 3, 3], "parameter"), None],
                                             [[1, 1], [1, 1], [1, 1], True, [0, 0], 1]),
+    # TF32 tensor-core convolutions (wmma; include/mma.h emulates it): extents off the 64 x 64 tile and K off the 32-deep slice.
+    "tf32_conv2d_bias_relu": tf32({"inputs": [("x", [2, 8, 10, 9], "input"), ("w", [24, 8, 3, 3], "parameter"), ("b", [24], "parameter")],
+                                   "nodes": [("c", "aten.convolution.default", [node("x"), node("w"), node("b"), [1, 1], [1, 1], [1, 1], False, [0, 0], 1], {}),
+                                             ("out", "aten.relu.default", [node("c")], {})], "outputs": ["out"]}),
+    "tf32_conv2d_grouped": tf32(conv([("x", [2, 8, 7, 7], "input"), ("w", [32, 4, 3, 3], "parameter"), None],
+                                     [[1, 1], [1, 1], [1, 1], False, [0, 0], 2])),
+    "tf32_conv2d_strided_padded_dilated": tf32(conv([("x", [2, 5, 13, 11], "input"), ("w", [20, 5, 3, 2], "parameter"), ("b", [20], "parameter")],
+                                                    [[2, 1], [1, 0], [2, 1], False, [0, 0], 1])),
+    "tf32_conv2d_two_row_tiles": tf32(conv([("x", [2, 16, 12, 11], "input"), ("w", [70, 16, 3, 3], "parameter"), ("b", [70], "parameter")],
+                                           [[1, 1], [1, 1], [1, 1], False, [0, 0], 1])),
+    "tf32_conv1d_padded": tf32(conv([("x", [3, 4, 20], "input"), ("w", [16, 4, 5], "parameter"), ("b", [16], "parameter")],
+                                    [[1], [2], [1], False, [0], 1])),
+    "tf32_conv3d_padded": tf32(conv([("x", [2, 3, 5, 6, 7], "input"), ("w", [16, 3, 3, 3, 3], "parameter"), ("b", [16], "parameter")],
+                                    [[1, 1, 1], [1, 1, 1], [1, 1, 1], False, [0, 0, 0], 1])),
+    "tf32_conv_transpose2d_stride2": tf32(conv([("x", [2, 8, 5, 6], "input"), ("w", [8, 16, 4, 4], "parameter"), ("b", [16], "parameter")],
+                                               [[2, 2], [1, 1], [1, 1], True, [0, 0], 1])),
     "relu_odd_length": one("aten.relu.default", [3, 37]),
     "gelu_tanh": one("aten.gelu.default", [5, 41], kwargs={"approximate": "tanh"}),
     "softmax_last": one("aten._softmax.default", [5, 1000], -1, False),
@@ -592,11 +616,34 @@ def run_case_in_process(library: str, graph_path: str) -> int:
     graph = json.loads(Path(graph_path).read_text())
     _, values = graph_for(name, torch)
     inputs = [(values[i["name"]] if i["dtype"] == "int64" else values[i["name"]].float()).contiguous() for i in graph["inputs"]]
-    return run_entry(torch, library, inputs, [values[o] for o in graph["outputs"]])
+    bound = tf32_bound(torch, CASES[name], values) if "convolution_math" in CASES[name] else None
+    return run_entry(torch, library, inputs, [values[o] for o in graph["outputs"]], bound)
 
 
-def run_entry(torch, library: str, inputs: list, expected: list) -> int:
-    """Calls the ABI entry of ``library`` on float32 ``inputs`` and compares with float64 ``expected``; prints why on failure."""
+def tf32_bound(torch, case: dict, values: dict):
+    """The most a TF32 convolution's output may differ from float64, element by element: (bound, K, M) as below.
+
+    Each operand rounded to TF32 (to nearest, 10 explicit mantissa bits) is off by at most 2^-11 of itself, so a product
+    by at most (2 * 2^-11 + 2^-22) of |w x|; fp32 accumulation of K exact products adds at most K * 2^-24 of sum |w x|; the
+    bias add and the store round once more (2^-24 of the result, padded to 1e-6 absolute and relative). With
+    M = sum over the K terms of |w| |x| (the convolution of |x| by |w|, no bias):
+        |got - expected| <= (2^-10 * (1 + 2^-12) + (K + 2) * 2^-24) * M + 1e-6 * (1 + |expected|).
+    A worst-case bound, not a statistical one, so it cannot flake; a wrong index (a transposed weight, a shifted tap) is
+    off by the order of M itself, about 1000 times the bound. It holds through a following chain that changes no value
+    by more than its input changes (relu, hardtanh): the cases keep to those, one convolution each.
+    """
+    (target_node,) = [n for n in case["nodes"] if n[1] == "aten.convolution.default"]
+    x, w, _bias, *rest = [values[a["node"]] if isinstance(a, dict) else a for a in target_node[2]]
+    magnitude = torch.ops.aten.convolution.default(x.abs(), w.abs(), None, *rest)
+    k = (x.shape[1] // rest[5]) * math.prod(w.shape[2:])  # input channels of a group x taps, transposed or not
+    return (2.0 ** -10 * (1 + 2.0 ** -12) + (k + 2) * 2.0 ** -24) * magnitude, k, magnitude
+
+
+def run_entry(torch, library: str, inputs: list, expected: list, tf32=None) -> int:
+    """Calls the ABI entry of ``library`` on float32 ``inputs`` and compares with float64 ``expected``; prints why on failure.
+
+    ``tf32``: (bound, K, M) from tf32_bound when the convolution ran on TF32 tensor cores; the one output is then held to that
+    bound instead of fp32's 1e-4 + 1e-4 |expected|."""
     outputs = [torch.full(tuple(e.shape), float("nan"), dtype=torch.float32) if e.is_floating_point()
                else torch.full(tuple(e.shape), -12345, dtype=e.dtype) for e in expected]
     keep = []
@@ -643,13 +690,16 @@ def run_entry(torch, library: str, inputs: list, expected: list) -> int:
             print(f"output {index}: {int((~torch.isfinite(got)).sum())} of {got.numel()} not finite (unwritten or NaN)")
             return 1
         error = (got - want.double()).abs()
-        bad = int((error > 1e-4 + 1e-4 * want.double().abs()).sum())
+        allowed = 1e-4 + 1e-4 * want.double().abs() if tf32 is None else tf32[0] + 1e-6 * (1 + want.double().abs())
+        bad = int((error > allowed).sum())
         if bad:
             worst = int(error.argmax())
             print(f"output {index}: {bad} of {got.numel()} off; worst at flat index {worst}: got {got.flatten()[worst].item():.6g}, "
                   f"expected {want.flatten()[worst].item():.6g}")
             return 1
-        report.append(f"max abs error {error.max().item():.3g} over {got.numel()} outputs")
+        report.append(f"max abs error {error.max().item():.3g} over {got.numel()} outputs"
+                      + ("" if tf32 is None else f" (TF32, K = {tf32[1]}: at most {(error / allowed).max().item():.3g} of the bound; "
+                                                  f"max error / sum |w||x| {(error / tf32[2].clamp_min(1e-30)).max().item():.3g})"))
     print("; ".join(report))
     return 0
 
@@ -706,12 +756,17 @@ def main() -> int:
         graph_path = work / f"{name}.json"
         graph_path.write_text(json.dumps(graph, indent=1))
         cu_path, so_path = work / f"{name}.cu", work / f"{name}.so"
+        math_mode = CASES[name].get("convolution_math")
         translate = subprocess.run([*kforge, "translate", str(graph_path), "--graph", str(graph_path), "-o", str(cu_path),
-                                    "--library-policy", args.library_policy],
+                                    "--library-policy", args.library_policy, *(["--convolution-math", math_mode] if math_mode else [])],
                                    capture_output=True, text=True, cwd=ROOT)
         if translate.returncode != 0:
             failed += 1
             print(f"FAIL {name}: translate exited {translate.returncode}\n{translate.stdout}{translate.stderr}")
+            continue
+        if math_mode and "wmma::mma_sync" not in cu_path.read_text():
+            failed += 1
+            print(f"FAIL {name}: --convolution-math {math_mode} gave no tensor-core kernel")
             continue
         if (mismatch := unmet_expectations(cu_path.read_text(), CASES[name].get("expect", {}))):
             failed += 1

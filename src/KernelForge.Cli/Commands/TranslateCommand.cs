@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KernelForge.Evaluation.Validation;
+using KernelForge.Translation.Cuda;
 using Spectre.Console;
 
 namespace KernelForge.Cli.Commands;
@@ -27,6 +28,11 @@ internal sealed class TranslateCommand : Command
         "allow-libraries: matrix products call cuBLAS (the own kernel stays in the file as the fallback for a NULL handle); pure-cuda: own kernels only, no library call.",
         LibraryPolicy.AllowLibraries);
 
+    private static readonly Option<MathMode> ConvolutionMathOption = KebabCaseEnum.Option(
+        "--convolution-math",
+        "fp32-fma: implicit-GEMM convolutions on CUDA cores (the default); tf32-tensor-cores: on TF32 tensor cores (wmma, fp32 accumulate, sm_80+), as eager torch runs fp32 convolutions. A schedule knob kforge optimize also tries.",
+        MathMode.Fp32Fma);
+
     private static readonly Option<bool> JsonOption = new("--json")
     {
         Description = "Print one JSON document: the output path, the IR hash, how each op was lowered, and the diagnostics.",
@@ -39,13 +45,15 @@ internal sealed class TranslateCommand : Command
         Options.Add(GraphOption);
         Options.Add(OutOption);
         Options.Add(LibraryPolicyOption);
+        Options.Add(ConvolutionMathOption);
         Options.Add(JsonOption);
         SetAction((parseResult, cancellationToken) =>
         {
             var problem = parseResult.GetRequiredValue(ProblemArgument);
             var output = parseResult.GetValue(OutOption) ?? new FileInfo(Path.Combine("out", Path.GetFileNameWithoutExtension(problem.Name), "kernel.cu"));
             return new TranslateWorkflow(console).RunAsync(
-                problem, parseResult.GetValue(GraphOption), output, parseResult.GetValue(LibraryPolicyOption), parseResult.GetValue(JsonOption), cancellationToken);
+                problem, parseResult.GetValue(GraphOption), output, parseResult.GetValue(LibraryPolicyOption), parseResult.GetValue(ConvolutionMathOption),
+                parseResult.GetValue(JsonOption), cancellationToken);
         });
     }
 }

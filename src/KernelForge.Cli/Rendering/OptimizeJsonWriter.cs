@@ -72,6 +72,7 @@ internal static class OptimizeJsonWriter
             ["vector_width"] = pair.Value.VectorWidth,
             ["items_per_thread"] = pair.Value.ItemsPerThread,
             ["lowering"] = KebabCaseName(pair.Value.Lowering.ToString()),
+            ["math"] = KebabCaseName(pair.Value.Math.ToString()),
         })));
 
     private static string KebabCaseName(string name) =>

@@ -45,7 +45,8 @@ internal static class OptimizeReportWriter
         {
             // Library calls are the matmul default only under allow-libraries; the block/vector/items then shape the fallback kernel.
             var space = ScheduleSpace.For(kind, result.LibraryPolicy == LibraryPolicy.AllowLibraries);
-            var lowering = schedule.Lowering == Lowering.Library ? "library call (cuBLAS)" : "own kernel";
+            var lowering = schedule.Lowering == Lowering.Library ? "library call (cuBLAS)"
+                : schedule.Math == MathMode.Tf32TensorCores ? "own kernel, TF32 tensor cores" : "own kernel";
             var isDefault = schedule == space.Default;
             Line(text, $"| {kind} | {lowering} | {schedule.BlockSize} | {schedule.VectorWidth} | {schedule.ItemsPerThread} | {(isDefault ? "yes" : "no (" + space.Default + ")")} |");
         }

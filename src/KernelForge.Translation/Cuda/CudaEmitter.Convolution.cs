@@ -4,7 +4,7 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Cuda;
 
-/// <summary>Convolutions and transposed convolutions, 1-d to 3-d, grouped, strided, padded, dilated: pure CUDA, fp32 FMA.</summary>
+/// <summary>Convolutions and transposed convolutions, 1-d to 3-d, grouped, strided, padded, dilated: pure CUDA, fp32 FMA by default, TF32 tensor cores by schedule.</summary>
 /// <remarks>
 /// Two lowerings. <b>Implicit GEMM</b> (a group with 16 or more output channels): per group, C[oc, column] = sum over
 /// k = (ic, tap) of W[oc, k] · X[k, column], where a column is one output pixel of one image (n folded in) and X is gathered
@@ -12,7 +12,8 @@ namespace KernelForge.Translation.Cuda;
 /// rest, the group in <c>blockIdx.z</c>. Threads of a warp own consecutive pixels, so stores are coalesced. <b>Direct</b>
 /// (depthwise and other groups of few output channels, where a GEMM tile would be mostly empty): one thread per output
 /// walks its input channels and taps. A transposed convolution gathers too: output o reads input i = (o + p - k·d) / s
-/// where that divides exactly and lies inside the input. No TF32 and no tensor cores: torch's strict fp32 numerics.
+/// where that divides exactly and lies inside the input. These kernels are fp32 FMA on CUDA cores; a schedule with
+/// <see cref="MathMode.Tf32TensorCores"/> takes the tensor-core implicit GEMM instead (<c>CudaEmitter.TensorCoreConvolution.cs</c>).
 /// </remarks>
 public sealed partial class CudaEmitter
 {
@@ -38,6 +39,10 @@ public sealed partial class CudaEmitter
         if (geometry.OutputChannelsPerGroup < DirectConvolutionChannels)
         {
             EmitDirectConvolution(operation, geometry);
+        }
+        else if (ScheduleOf(KernelKind.Convolution).Math == MathMode.Tf32TensorCores)
+        {
+            EmitTensorCoreConvolution(operation, geometry);
         }
         else
         {
@@ -79,23 +84,14 @@ public sealed partial class CudaEmitter
             w.Open($"for (int l = 0; l < kTile * kTileK / {threads}; ++l)");
             w.Line(Invariant($"const int r = threadIdx.x / kTileK + l * ({threads} / kTileK), k = threadIdx.x % kTileK;"));
             w.Line("const int gr = row0 + r, gk = k0 + k;  // gr: the output channel in the group");
-            var weightOffset = operation.Transposed
-                ? Invariant($"((int64_t)group * {g.InputChannelsPerGroup} + gk / {g.Taps}) * {g.OutputChannelsPerGroup * g.Taps} + gr * {g.Taps} + gk % {g.Taps}")
-                : Invariant($"((int64_t)group * kM + gr) * kK + gk");
-            w.Line($"s_a[k][r] = (gr < kM && gk < kK) ? __ldg(wt + {weightOffset}) : 0.0f;");
+            w.Line($"s_a[k][r] = (gr < kM && gk < kK) ? __ldg(wt + {WeightOffset(operation, g)}) : 0.0f;");
             w.Close();
             w.Line("// B: the input gathered at (input channel, tap) x (image, output pixel); zero in the padding.");
             w.Directive("#pragma unroll");
             w.Open($"for (int l = 0; l < kTile * kTileK / {threads}; ++l)");
             w.Line(Invariant($"const int k = threadIdx.x / kTile + l * ({threads} / kTile), r = threadIdx.x % kTile;"));
             w.Line("const int gc = col0 + r, gk = k0 + k;");
-            w.Line("float v = 0.0f;");
-            w.Open("if (gc < kN && gk < kK)");
-            w.Line(Invariant($"const int n = gc / {g.OutputPixels}, ic = gk / {g.Taps};"));
-            WriteSplit(w, "gc", "o", g.OutputExtents, modulo: true);
-            WriteSplit(w, "gk", "f", g.KernelExtents, modulo: true);
-            WriteGather(w, operation, g, Invariant($"((int64_t)n * {g.InputChannels} + (int64_t)group * {g.InputChannelsPerGroup} + ic) * {g.InputPixels}"), "v = __ldg(x + {0});");
-            w.Close();
+            WriteInputGather(w, operation, g);
             w.Line("s_b[k][r] = v;");
             w.Close();
         });
@@ -173,8 +169,25 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
         AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
-        var strategy = Invariant($"direct: one thread per output ({count} outputs), {g.InputChannelsPerGroup} input channel(s) x {g.Taps} taps each, fp32 FMA in (channel, tap) order ({g.OutputChannelsPerGroup} output channel(s) per group is too few for a GEMM tile){(hasBias ? ", bias added last" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
+        var strategy = Invariant($"direct: one thread per output ({count} outputs), {g.InputChannelsPerGroup} input channel(s) x {g.Taps} taps each, fp32 FMA in (channel, tap) order ({g.OutputChannelsPerGroup} output channel(s) per group is too few for a GEMM tile{(schedule.Math == MathMode.Tf32TensorCores ? ", so the schedule's TF32 tensor cores do not apply" : "")}){(hasBias ? ", bias added last" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
         AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
+    }
+
+    /// <summary>The element of the weight at (output channel <c>gr</c> of the group, <c>gk</c> = (input channel, tap)) of group <c>group</c>, for an implicit GEMM's A tile.</summary>
+    private static string WeightOffset(ConvolutionOp operation, ConvolutionGeometry g) => operation.Transposed
+        ? Invariant($"((int64_t)group * {g.InputChannelsPerGroup} + gk / {g.Taps}) * {g.OutputChannelsPerGroup * g.Taps} + gr * {g.Taps} + gk % {g.Taps}")
+        : Invariant($"((int64_t)group * kM + gr) * kK + gk");
+
+    /// <summary>Declares <c>v</c>, the input gathered for GEMM column <c>gc</c> and K index <c>gk</c> of group <c>group</c>: zero outside the matrix and in the padding.</summary>
+    private static void WriteInputGather(CudaWriter w, ConvolutionOp operation, ConvolutionGeometry g)
+    {
+        w.Line("float v = 0.0f;");
+        w.Open("if (gc < kN && gk < kK)");
+        w.Line(Invariant($"const int n = gc / {g.OutputPixels}, ic = gk / {g.Taps};"));
+        WriteSplit(w, "gc", "o", g.OutputExtents, modulo: true);
+        WriteSplit(w, "gk", "f", g.KernelExtents, modulo: true);
+        WriteGather(w, operation, g, Invariant($"((int64_t)n * {g.InputChannels} + (int64_t)group * {g.InputChannelsPerGroup} + ic) * {g.InputPixels}"), "v = __ldg(x + {0});");
+        w.Close();
     }
 
     /// <summary>

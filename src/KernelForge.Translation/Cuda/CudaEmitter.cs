@@ -30,6 +30,7 @@ public sealed partial class CudaEmitter
     private readonly DiagnosticBag _diagnostics = new();
     private DeviceHelpers _helpers;
     private bool _usesCublas;
+    private bool _usesTensorCores;
 
     private CudaEmitter(IRGraph graph, Func<KernelKind, Schedule> scheduleFor)
     {
@@ -66,6 +67,11 @@ public sealed partial class CudaEmitter
         if (_usesCublas)
         {
             file.Line("#include <cublas_v2.h>");
+        }
+
+        if (_usesTensorCores)
+        {
+            file.Line("#include <mma.h>");
         }
 
         file.Line("#include <math.h>");
@@ -208,6 +214,11 @@ public sealed partial class CudaEmitter
         if (schedule.Lowering == Lowering.Library && !ScheduleSpace.For(kind, allowLibraries: true).Lowerings.Contains(Lowering.Library))
         {
             throw new ArgumentException($"Schedule ({schedule}) asks for a library call, but {kind} kernels have no library lowering (only matmuls do: cuBLAS).");
+        }
+
+        if (!ScheduleSpace.For(kind).MathModes.Contains(schedule.Math))
+        {
+            throw new ArgumentException($"Schedule ({schedule}) asks for {schedule.Math} math, which {kind} kernels do not declare (only convolutions take TF32 tensor cores: eager torch runs them in TF32, not matmuls).");
         }
 
         return schedule;

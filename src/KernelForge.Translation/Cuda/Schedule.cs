@@ -11,16 +11,24 @@ namespace KernelForge.Translation.Cuda;
 /// path); for row reductions, the unroll of the load loop; for matmuls, the edge of each thread's square micro-tile of
 /// outputs (the block's threads form a square, so the output tile is sqrt(<c>BlockSize</c>) × <c>ItemsPerThread</c> on a side).<br/>
 /// <c>Lowering</c>: own kernel (the default) or a library call; with <see cref="Cuda.Lowering.Library"/> the other knobs
-/// shape only the own kernel kept as the fallback for a NULL <c>ctx->cublas</c>.
+/// shape only the own kernel kept as the fallback for a NULL <c>ctx->cublas</c>.<br/>
+/// <c>Math</c>: fp32 FMA (the default) or TF32 tensor cores, the latter declared for convolutions only (<see cref="MathMode"/> says why).
 /// </remarks>
 public sealed record Schedule(int BlockSize, int VectorWidth, int ItemsPerThread)
 {
     public Lowering Lowering { get; init; } = Lowering.OwnKernel;
 
-    /// <summary>E.g. <c>block 256, vector 1, items 4</c>; a library lowering reads <c>library call (own-kernel fallback: block 256, …)</c>.</summary>
+    /// <summary>How the own kernel multiplies: fp32 FMA unless a kind's space declares TF32 tensor cores (convolutions).</summary>
+    public MathMode Math { get; init; } = MathMode.Fp32Fma;
+
+    /// <summary>
+    /// E.g. <c>block 256, vector 1, items 4</c>, with <c>, tf32 tensor cores</c> appended under <see cref="MathMode.Tf32TensorCores"/>;
+    /// a library lowering reads <c>library call (own-kernel fallback: block 256, …)</c>.
+    /// </summary>
     public override string ToString()
     {
-        var knobs = string.Create(CultureInfo.InvariantCulture, $"block {BlockSize}, vector {VectorWidth}, items {ItemsPerThread}");
+        var knobs = string.Create(CultureInfo.InvariantCulture, $"block {BlockSize}, vector {VectorWidth}, items {ItemsPerThread}")
+            + (Math == MathMode.Tf32TensorCores ? ", tf32 tensor cores" : "");
         return Lowering == Lowering.Library ? $"library call (own-kernel fallback: {knobs})" : knobs;
     }
 }

@@ -21,6 +21,9 @@ public sealed record ScheduleSpace(
     /// <summary>Own kernel, library call, or both (the library first when it is there); own kernel alone unless set.</summary>
     public ImmutableArray<Lowering> Lowerings { get; init; } = [Lowering.OwnKernel];
 
+    /// <summary>How own kernels may multiply: fp32 FMA alone unless set (convolutions add TF32 tensor cores; <see cref="MathMode"/> says why only they).</summary>
+    public ImmutableArray<MathMode> MathModes { get; init; } = [MathMode.Fp32Fma];
+
     public static ScheduleSpace Pointwise { get; } = new(KernelKind.Pointwise, CommonBlockSizes, [1, 4], [1, 2, 4, 8], new Schedule(256, 4, 4));
 
     public static ScheduleSpace RowNormalization { get; } = new(KernelKind.RowNormalization, CommonBlockSizes, [1, 4], [1, 2, 4, 8, 16], new Schedule(512, 4, 8));
@@ -40,8 +43,15 @@ public sealed record ScheduleSpace(
     /// <summary>Items: outputs each thread computes (the grid shrinks by that factor; the threads stride over the outputs, so stores stay coalesced).</summary>
     public static ScheduleSpace Pooling { get; } = new(KernelKind.Pooling, CommonBlockSizes, [1], [1, 2, 4], new Schedule(256, 1, 1));
 
-    /// <summary>The matmul's knobs, for the implicit GEMM; the direct (depthwise) kernel uses the block size and one output per thread per step.</summary>
-    public static ScheduleSpace Convolution { get; } = new(KernelKind.Convolution, [64, 256], [1], [4, 8], new Schedule(256, 1, 4));
+    /// <summary>
+    /// The matmul's knobs, for the implicit GEMM, plus its math: fp32 FMA (the default) or TF32 tensor cores (wmma), which
+    /// strict accepts for convolutions because eager torch runs them in TF32 too (<see cref="MathMode"/>). The direct
+    /// (depthwise) kernel uses the block size and one output per thread per step, always fp32 FMA.
+    /// </summary>
+    public static ScheduleSpace Convolution { get; } = new(KernelKind.Convolution, [64, 256], [1], [4, 8], new Schedule(256, 1, 4))
+    {
+        MathModes = [MathMode.Fp32Fma, MathMode.Tf32TensorCores],
+    };
 
     /// <summary>Items: consecutive elements each thread scans in registers per chunk (row scans); column scans use the block size only.</summary>
     public static ScheduleSpace Scan { get; } = new(KernelKind.Scan, CommonBlockSizes, [1], [1, 2, 4, 8], new Schedule(256, 1, 4));
@@ -67,13 +77,14 @@ public sealed record ScheduleSpace(
     {
         ArgumentNullException.ThrowIfNull(schedule);
         return BlockSizes.Contains(schedule.BlockSize) && VectorWidths.Contains(schedule.VectorWidth) && ItemsPerThread.Contains(schedule.ItemsPerThread)
-            && Lowerings.Contains(schedule.Lowering);
+            && Lowerings.Contains(schedule.Lowering) && MathModes.Contains(schedule.Math);
     }
 
     /// <summary>
     /// The schedules worth evaluating, in a stable order: the library call once when the space has it (its other knobs
     /// only shape the fallback kernel, which a harness with a library handle never runs, so they are the default's),
-    /// then every own-kernel schedule (block size, then vector width, then items).
+    /// then every own-kernel schedule (block size, then vector width, then items, then math: each shape's fp32 FMA before
+    /// its TF32 sibling where the kind has one).
     /// </summary>
     public IEnumerable<Schedule> Enumerate()
     {
@@ -81,7 +92,8 @@ public sealed record ScheduleSpace(
         var own = from block in BlockSizes
                   from vector in VectorWidths
                   from items in ItemsPerThread
-                  select new Schedule(block, vector, items);
+                  from math in MathModes
+                  select new Schedule(block, vector, items) { Math = math };
         return Lowerings.Contains(Lowering.OwnKernel) ? library.Concat(own) : library;
     }
 }

@@ -9,11 +9,18 @@ public sealed class GoldenNvccTests
 {
     private const string Architecture = "sm_80";
 
-    /// <summary>Every golden kernel: <c>Golden/&lt;graph&gt;.cu</c> (allow-libraries, cuBLAS linked where called) and <c>Golden/pure_cuda/&lt;graph&gt;.cu</c>.</summary>
+    /// <summary>Golden folders of variants beside the default output: the pure-cuda policy and TF32 convolutions.</summary>
+    private static readonly string[] GoldenFolders = ["pure_cuda", "tf32"];
+
+    /// <summary>
+    /// Every golden kernel: <c>Golden/&lt;graph&gt;.cu</c> (allow-libraries, cuBLAS linked where called), <c>Golden/pure_cuda/&lt;graph&gt;.cu</c>
+    /// and <c>Golden/tf32/&lt;graph&gt;.cu</c> (convolutions on TF32 tensor cores).
+    /// </summary>
     public static TheoryData<string> Graphs() =>
     [
         .. TestFiles.GraphNames,
-        .. Directory.EnumerateFiles(TestFiles.Path("Golden/pure_cuda"), "*.cu").Select(path => "pure_cuda/" + Path.GetFileNameWithoutExtension(path)).Order(StringComparer.Ordinal),
+        .. GoldenFolders.SelectMany(folder => Directory.EnumerateFiles(TestFiles.Path($"Golden/{folder}"), "*.cu")
+            .Select(path => $"{folder}/{Path.GetFileNameWithoutExtension(path)}").Order(StringComparer.Ordinal)),
     ];
 
     [NvccTheory]
