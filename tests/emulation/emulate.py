@@ -441,6 +441,13 @@ CASES: dict[str, dict] = {
     "diag_matmul_row_scale": {"inputs": [("v", [37], "input"), ("b", [37, 29], "input")],
                               "nodes": [("d", "aten.diag.default", [node("v")], {}), ("out", "aten.mm.default", [node("d"), node("b")], {})],
                               "outputs": ["out"]},
+    # torch.diag(v) @ B with the diagonal written as core ATen decomposes diag_embed: an arange equality mask and where.
+    "diag_matmul_from_arange_mask": {"inputs": [("v", [37], "input"), ("b", [37, 29], "input")],
+                                     "nodes": [("r", "aten.arange.default", [37], {}), ("c", "aten.arange.default", [37], {}),
+                                               ("r2", "aten.unsqueeze.default", [node("r"), -1], {}),
+                                               ("m", "aten.eq.Tensor", [node("c"), node("r2")], {}),
+                                               ("d", "aten.where.ScalarOther", [node("m"), node("v"), 0.0], {}),
+                                               ("out", "aten.mm.default", [node("d"), node("b")], {})], "outputs": ["out"]},
     "matmul_diag_column_scale_and_diag_returned": {"inputs": [("a", [20, 37], "input"), ("v", [37], "input")],
                                                    "nodes": [("d", "aten.diag.default", [node("v")], {}), ("out", "aten.mm.default", [node("a"), node("d")], {})],
                                                    "outputs": ["out", "d"]},

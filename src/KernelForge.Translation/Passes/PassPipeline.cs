@@ -16,6 +16,7 @@ public sealed class PassPipeline(ImmutableArray<IGraphPass> passes)
         new FoldTransposes(),
         new FoldFlips(),
         new FuseScanWindows(),
+        new RecognizeDiagonalMasks(),
         new SimplifyDiagonalProducts(),
         new FuseNormalization(),
         new FuseSoftmaxGather(),
