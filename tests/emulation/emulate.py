@@ -441,6 +441,10 @@ CASES: dict[str, dict] = {
     "diag_matmul_row_scale": {"inputs": [("v", [37], "input"), ("b", [37, 29], "input")],
                               "nodes": [("d", "aten.diag.default", [node("v")], {}), ("out", "aten.mm.default", [node("d"), node("b")], {})],
                               "outputs": ["out"]},
+    # torch.stack along a middle dim (the 1.13 tracer keeps it; torch 2.x decomposes it to unsqueeze + cat).
+    "stack_middle_dim": {"inputs": [("a", [5, 7], "input"), ("b", [5, 7], "input"), ("c", [5, 7], "input")],
+                         "nodes": [("s", "aten.stack.default", [[node("a"), node("b"), node("c")], 1], {}),
+                                   ("out", "aten.mul.Tensor", [node("s"), 2.0], {})], "outputs": ["out"]},
     # torch.diag(v) @ B with the diagonal written as core ATen decomposes diag_embed: an arange equality mask and where.
     "diag_matmul_from_arange_mask": {"inputs": [("v", [37], "input"), ("b", [37, 29], "input")],
                                      "nodes": [("r", "aten.arange.default", [37], {}), ("c", "aten.arange.default", [37], {}),

@@ -134,6 +134,49 @@ internal sealed partial class AtenImporter
         return true;
     }
 
+    /// <summary><c>stack(tensors, dim)</c>: each tensor viewed with a unit axis at <c>dim</c>, then concatenated along it (as torch decomposes it).</summary>
+    private bool ImportStack(ExportedNode node)
+    {
+        if (node.Argument(0, "tensors") is not ListArgument { Items: var items } || items.Length == 0 || items.Any(i => i is not NodeReference))
+        {
+            return Unsupported(node, "`tensors` must be a non-empty list of tensors");
+        }
+
+        var sources = new List<IRValue>();
+        foreach (var reference in items.Cast<NodeReference>())
+        {
+            if (Lookup(reference.Name, node.Name) is not { } value)
+            {
+                return false;
+            }
+
+            sources.Add(value);
+        }
+
+        if (!TryIntList(node, 1, "dim", out var dims) || !AreFloat32(node, [.. sources]))
+        {
+            return false;
+        }
+
+        var shape = sources[0].Shape;
+        if (dims is { Length: > 1 } || !TryAxis(node, dims is [var dim] ? dim : 0, shape.Rank + 1, out var axis))
+        {
+            return dims is { Length: > 1 } ? Unsupported(node, "`dim` must be one integer") : false;
+        }
+
+        if (sources.Any(s => s.Shape != shape))
+        {
+            _diagnostics.Error(node.Name, $"{node.Target}: shapes {string.Join(", ", sources.Select(s => s.Shape))} differ; torch refuses it too.");
+            return false;
+        }
+
+        var unit = Shape.Of([.. shape.Extents.Insert(axis, 1)]);
+        var parts = sources.Select(source => Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_" + source.Name), unit, DataType.Float32), source.Name), isNodeResult: false)).ToList();
+        var result = new IRValue(node.Name, Shape.Of([.. shape.Extents.Insert(axis, sources.Count)]), DataType.Float32);
+        Emit(node, parts.Count == 1 ? new ReshapeOp(result, parts[0].Name) : new ConcatOp(result, [.. parts.Select(p => p.Name)], axis));
+        return true;
+    }
+
     private bool ImportConstantPad(ExportedNode node)
     {
         if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "pad", out var pad) & TryNumber(node, 2, "value", 0.0, out var value)))

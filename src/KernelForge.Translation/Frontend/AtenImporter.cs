@@ -36,15 +36,16 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
             ImportInput(input);
         }
 
-        foreach (var node in graph.Nodes)
+        for (var index = 0; index < graph.Nodes.Length; index++)
         {
+            var node = graph.Nodes[index];
             if (!_names.Add(node.Name))
             {
                 _diagnostics.Error(node.Name, "the graph defines this name twice; export the graph again.");
                 continue;
             }
 
-            if (!ImportNode(node))
+            if (!(TryImportInPlace(node, graph.Nodes, index) ?? ImportNode(node)))
             {
                 _failed.Add(node.Name);
             }
@@ -130,6 +131,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.slice.Tensor" => ImportSlice(node),
         "aten.select.int" => ImportSelect(node),
         "aten.cat.default" => ImportCat(node),
+        "aten.stack.default" => ImportStack(node),
         "aten.split.Tensor" or "aten.split_with_sizes.default" or "aten.unsafe_split.Tensor" or "aten.unsafe_split_with_sizes.default" => ImportSplit(node),
         "aten.pixel_shuffle.default" => ImportPixelShuffle(node),
         "aten.diag.default" => ImportDiag(node),
