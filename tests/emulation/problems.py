@@ -29,12 +29,8 @@ sys.path.insert(0, str(ROOT / "worker" / "src"))
 sys.path.insert(0, str(HERE))
 
 from emulate import asan_preload, build_emulation, run_entry  # noqa: E402
-from kforge_worker.export import graph_to_schema  # noqa: E402
-from kforge_worker.legacy_capture import CORE_ATEN_LIKE  # noqa: E402
+from kforge_worker.legacy_capture import trace_graph  # noqa: E402
 from kforge_worker.problem import execute_problem, read_problem  # noqa: E402
-
-# What core-ATen decomposition (torch 2.x run_decompositions) rewrites, as far as torch 1.13's table has it.
-DECOMPOSED = CORE_ATEN_LIKE
 
 
 def shrink(value: int) -> int:
@@ -50,53 +46,12 @@ def shrink(value: int) -> int:
     return value
 
 
-class Signature:
-    """What graph_to_schema reads of an ExportedProgram's graph_signature: one spec per placeholder."""
-
-    class Spec:
-        def __init__(self, name: str, kind: str, target: str | None) -> None:
-            self.arg = type("Arg", (), {"name": name})()
-            self.kind = kind
-            self.target = target
-
-    def __init__(self, specs: list[Spec]) -> None:
-        self.input_specs = specs
-
-
-def trace(torch, model, inputs) -> dict:
-    from torch._decomp import get_decompositions
-    from torch.fx.experimental.proxy_tensor import make_fx
-    from torch.nn.utils.stateless import functional_call
-
-    parameters = list(model.named_parameters())
-    buffers = list(model.named_buffers())
-    names = [name for name, _ in parameters + buffers]
-
-    def forward(*arguments):
-        state = dict(zip(names, arguments[len(inputs):]))
-        return functional_call(model, state, tuple(arguments[:len(inputs)]))
-
-    table = get_decompositions([getattr(torch.ops.aten, op) for op in DECOMPOSED if hasattr(torch.ops.aten, op)])
-    arguments = [*inputs, *[t for _, t in parameters], *[t for _, t in buffers]]
-    with torch.no_grad():
-        module = make_fx(forward, decomposition_table=table)(*arguments)
-    module.graph.eliminate_dead_code()
-    module.recompile()
-
-    class Recorder(torch.fx.Interpreter):
-        def run_node(self, node):
-            result = super().run_node(node)
-            node.meta["val"] = result
-            return result
-
-    with torch.no_grad():
-        Recorder(module).run(*arguments)
-    placeholders = [node for node in module.graph.nodes if node.op == "placeholder"]
-    kinds = ["USER_INPUT"] * len(inputs) + ["PARAMETER"] * len(parameters) + ["BUFFER"] * len(buffers)
-    targets = [None] * len(inputs) + names
-    specs = [Signature.Spec(node.name, kind, target) for node, kind, target in zip(placeholders, kinds, targets)]
-    exported = type("Exported", (), {"graph_module": module, "graph_signature": Signature(specs)})()
-    return graph_to_schema(exported, [n for n, _ in parameters], [n for n, _ in buffers]), arguments
+def trace(torch, model, inputs) -> tuple[dict, list]:
+    """The graph as kforge translate captures it on this torch (legacy_capture: make_fx with CORE_ATEN_LIKE), and the
+    kernel's arguments in ABI order (inputs, parameters, buffers)."""
+    graph = trace_graph(torch, model, inputs, decompose=True)
+    state = [t for _, t in model.named_parameters()] + [t for _, t in model.named_buffers()]
+    return graph, [*inputs, *state]
 
 
 def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int, library_policy: str = "allow-libraries") -> tuple[str, str]:

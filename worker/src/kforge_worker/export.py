@@ -63,7 +63,7 @@ def export_problem(request: Any) -> dict[str, Any]:
     """
     from .environment import require_torch
     from .errors import bad_request
-    from .legacy_capture import has_torch_export, trace_graph
+    from .legacy_capture import MAKE_FX, capture_graph
     from .problem import execute_problem, read_problem
     from .reference import build_model, draw_inputs, select_device
     if request.seed is not None and request.seed < 0:
@@ -80,13 +80,11 @@ def export_problem(request: Any) -> dict[str, Any]:
     seed = 1001 if request.seed is None else request.seed
     model = build_model(torch, source.path, namespace, seed, device)
     inputs = draw_inputs(torch, source.path, namespace, seed, device)
-    if has_torch_export():
-        return export_graph(model, inputs, problem_path=source.path)
-    log.warning("torch %s has no torch.export: tracing %s with make_fx and core-ATen-like decompositions; torch 2.x "
-                "may export a different graph", torch.__version__, source.path)
-    for parameter in model.parameters():
-        parameter.requires_grad_(False)
-    return trace_graph(torch, model, inputs, source.path, decompose=True)
+    graph, capture = capture_graph(torch, model, inputs, source.path, decompose=True)
+    if capture == MAKE_FX:
+        log.warning("torch %s has no torch.export: traced %s with make_fx and core-ATen-like decompositions; torch 2.x "
+                    "may export a different graph", torch.__version__, source.path)
+    return graph
 
 
 def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_order: Sequence[str] = ()) -> dict[str, Any]:

@@ -17,9 +17,8 @@ from typing import Any
 from .check_device import max_abs_difference_on_device
 from .environment import require_torch
 from .errors import WorkerError, bad_request
-from .export import export_graph
 from .functional import ProblemText, functional_source
-from .legacy_capture import has_torch_export, trace_graph
+from .legacy_capture import MAKE_FX, capture_graph
 from .problem import call_problem, execute_problem, normalize_outputs, read_problem
 from .protocol import FunctionalCheck, FunctionalizeRequest, FunctionalizeResponse
 # The very build and float64 copy load_problem does, so that "the same seed" means the same thing everywhere.
@@ -86,13 +85,12 @@ def _capture(torch: Any, path: str, namespace: dict[str, Any], seed: int, device
              warnings: list[str]) -> tuple[dict[str, Any], str]:
     model = build_model(torch, path, namespace, seed, device)
     inputs = draw_inputs(torch, path, namespace, seed, device)
-    if has_torch_export():
-        return export_graph(model, inputs, problem_path=path), "torch.export (core ATen)"
-    warnings.append(f"torch {torch.__version__} has no torch.export: the graph was traced with make_fx (ATen ops as "
-                    "dispatched, not decomposed to core ATen), so module_fn differs from what torch 2.x writes; the "
-                    "check holds for this file as written")
-    with torch.no_grad():
-        return trace_graph(torch, model, inputs, path), "make_fx"
+    graph, capture = capture_graph(torch, model, inputs, path, decompose=False)
+    if capture == MAKE_FX:
+        warnings.append(f"torch {torch.__version__} has no torch.export: the graph was traced with make_fx (ATen ops as "
+                        "dispatched, not decomposed to core ATen), so module_fn differs from what torch 2.x writes; the "
+                        "check holds for this file as written")
+    return graph, capture
 
 
 def _write(output_path: str, text: str) -> None:

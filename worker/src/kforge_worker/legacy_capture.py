@@ -29,6 +29,19 @@ def has_torch_export() -> bool:
     return True
 
 
+MAKE_FX = "make_fx"  # capture_graph's name for a make_fx trace
+
+
+def capture_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str | None,
+                  decompose: bool) -> tuple[dict[str, Any], str]:
+    """The schema-v1 graph of ``model(*inputs)`` and how it was captured: ``torch.export`` (core ATen) where torch has
+    it, else ``trace_graph`` (``decompose`` as there) and ``MAKE_FX``. Failures are ``not_translatable``."""
+    from .export import export_graph
+    if has_torch_export():
+        return export_graph(model, inputs, problem_path=problem_path), "torch.export (core ATen)"
+    return trace_graph(torch, model, inputs, problem_path, decompose=decompose), MAKE_FX
+
+
 # What core-ATen decomposition (torch 2.x run_decompositions) rewrites, as far as torch 1.13's table has it. (t,
 # transpose and squeeze are in torch 2.x's table too, but torch 1.13 rewrites them into prims ops that 2.x does not emit.)
 CORE_ATEN_LIKE = ("elu", "hardsigmoid", "hardswish", "softplus", "mish", "silu", "mse_loss", "huber_loss",
