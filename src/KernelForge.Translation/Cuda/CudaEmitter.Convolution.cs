@@ -112,11 +112,7 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
-        w.Open($"void launch_{name}(const float* x, const float* wt, {(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* y, cudaStream_t stream)");
-        w.Line(Invariant($"{name}<<<dim3({columnTiles}, {rowTiles}, {g.Groups}), {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}{epilogue.Arguments}y);"));
-        w.Close();
-        w.Line();
-        AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
+        WriteConvolutionLauncher(name, operation, epilogue, Invariant($"dim3({columnTiles}, {rowTiles}, {g.Groups})"), threads);
         var strategy = Invariant($"implicit GEMM ({(g.Groups > 1 ? $"{g.Groups} groups of " : "")}{g.OutputChannelsPerGroup} x {g.Columns}, K = {g.ReductionLength}): {tile} x {tile} tiles, K slices of {TileK} in shared memory with the input gathered on the fly, {items} x {items} outputs per thread, fp32 FMA{(operation.Transposed ? ", transposed taps that miss the stride read zero" : "")}{(hasBias ? ", bias added in the epilogue" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
         AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
     }
@@ -164,13 +160,21 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
+        WriteConvolutionLauncher(name, operation, epilogue, CudaLiteral.Format(blocks), threads);
+        var strategy = Invariant($"direct: one thread per output ({count} outputs), {g.InputChannelsPerGroup} input channel(s) x {g.Taps} taps each, fp32 FMA in (channel, tap) order ({g.OutputChannelsPerGroup} output channel(s) per group is too few for a GEMM tile{(schedule.Math == MathMode.Tf32TensorCores ? ", so the schedule's TF32 tensor cores do not apply" : "")}){(hasBias ? ", bias added last" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
+        AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
+    }
+
+    /// <summary>The host launcher of convolution kernel <paramref name="name"/> (x, weight, bias when there is one, the epilogue's loads, y) on <paramref name="grid"/>, and its launch record.</summary>
+    private void WriteConvolutionLauncher(string name, ConvolutionOp operation, FusedCode epilogue, string grid, int threads)
+    {
+        var hasBias = operation.Bias is not null;
+        var w = _kernels;
         w.Open($"void launch_{name}(const float* x, const float* wt, {(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* y, cudaStream_t stream)");
-        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}{epilogue.Arguments}y);");
+        w.Line(Invariant($"{name}<<<{grid}, {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}{epilogue.Arguments}y);"));
         w.Close();
         w.Line();
         AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
-        var strategy = Invariant($"direct: one thread per output ({count} outputs), {g.InputChannelsPerGroup} input channel(s) x {g.Taps} taps each, fp32 FMA in (channel, tap) order ({g.OutputChannelsPerGroup} output channel(s) per group is too few for a GEMM tile{(schedule.Math == MathMode.Tf32TensorCores ? ", so the schedule's TF32 tensor cores do not apply" : "")}){(hasBias ? ", bias added last" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
-        AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
     }
 
     /// <summary>The element of the weight at (output channel <c>gr</c> of the group, <c>gk</c> = (input channel, tap)) of group <c>group</c>, for an implicit GEMM's A tile.</summary>

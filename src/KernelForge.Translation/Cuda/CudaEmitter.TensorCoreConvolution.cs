@@ -174,11 +174,7 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
-        w.Open($"void launch_{name}(const float* x, const float* wt, {(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* y, cudaStream_t stream)");
-        w.Line(Invariant($"{name}<<<dim3({columnTiles}, {rowTiles}, {g.Groups}), {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}{epilogue.Arguments}y);"));
-        w.Close();
-        w.Line();
-        AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
+        WriteConvolutionLauncher(name, operation, epilogue, Invariant($"dim3({columnTiles}, {rowTiles}, {g.Groups})"), threads);
         var strategy = Invariant($"implicit GEMM ({(g.Groups > 1 ? $"{g.Groups} groups of " : "")}{g.OutputChannelsPerGroup} x {g.Columns}, K = {g.ReductionLength}) on TF32 tensor cores (wmma 16x16x8), fp32 accumulate: {tile} x {tile} tiles, {warps} warps of {warpRows} x {warpColumns}, K slices of {TensorCoreTileK} in shared memory rounded to TF32 with the input gathered on the fly (TF32 as eager torch's cuDNN convolutions use by default){(operation.Transposed ? ", transposed taps that miss the stride read zero" : "")}{(hasBias ? ", bias added in the epilogue" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
         AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
     }

@@ -87,23 +87,7 @@ internal sealed partial class AtenImporter
 
     private bool ImportCat(ExportedNode node)
     {
-        if (node.Argument(0, "tensors") is not ListArgument { Items: var items } || items.Any(i => i is not NodeReference))
-        {
-            return Unsupported(node, "`tensors` must be a list of tensors");
-        }
-
-        var sources = new List<IRValue>();
-        foreach (var reference in items.Cast<NodeReference>())
-        {
-            if (Lookup(reference.Name, node.Name) is not { } value)
-            {
-                return false;
-            }
-
-            sources.Add(value);
-        }
-
-        if (!TryIntList(node, 1, "dim", out var dims) || !AreFloat32(node, [.. sources]))
+        if (!TryTensorList(node, out var sources) || !TryIntList(node, 1, "dim", out var dims) || !AreFloat32(node, [.. sources]))
         {
             return false;
         }
@@ -134,15 +118,15 @@ internal sealed partial class AtenImporter
         return true;
     }
 
-    /// <summary><c>stack(tensors, dim)</c>: each tensor viewed with a unit axis at <c>dim</c>, then concatenated along it (as torch decomposes it).</summary>
-    private bool ImportStack(ExportedNode node)
+    /// <summary>The <c>tensors</c> list argument (cat, stack): false, with a diagnostic, when it is not a list of tensors or one is undefined.</summary>
+    private bool TryTensorList(ExportedNode node, out List<IRValue> tensors)
     {
-        if (node.Argument(0, "tensors") is not ListArgument { Items: var items } || items.Length == 0 || items.Any(i => i is not NodeReference))
+        tensors = [];
+        if (node.Argument(0, "tensors") is not ListArgument { Items: var items } || items.Any(i => i is not NodeReference))
         {
-            return Unsupported(node, "`tensors` must be a non-empty list of tensors");
+            return Unsupported(node, "`tensors` must be a list of tensors");
         }
 
-        var sources = new List<IRValue>();
         foreach (var reference in items.Cast<NodeReference>())
         {
             if (Lookup(reference.Name, node.Name) is not { } value)
@@ -150,12 +134,23 @@ internal sealed partial class AtenImporter
                 return false;
             }
 
-            sources.Add(value);
+            tensors.Add(value);
         }
 
-        if (!TryIntList(node, 1, "dim", out var dims) || !AreFloat32(node, [.. sources]))
+        return true;
+    }
+
+    /// <summary><c>stack(tensors, dim)</c>: each tensor viewed with a unit axis at <c>dim</c>, then concatenated along it (as torch decomposes it).</summary>
+    private bool ImportStack(ExportedNode node)
+    {
+        if (!TryTensorList(node, out var sources) || !TryIntList(node, 1, "dim", out var dims) || !AreFloat32(node, [.. sources]))
         {
             return false;
+        }
+
+        if (sources.Count == 0)
+        {
+            return Unsupported(node, "`tensors` must be a non-empty list of tensors");
         }
 
         var shape = sources[0].Shape;
