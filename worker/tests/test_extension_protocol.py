@@ -7,8 +7,8 @@ import unittest
 from pathlib import Path
 
 from kforge_worker.errors import WorkerError
-from kforge_worker.extension.protocol import (FORMATS, REQUEST_TYPES, RESPONSE_TYPES, LoadRequest, RunResponse,
-                                              TimeResponse, parse_request, parse_response)
+from kforge_worker.extension.protocol import (FORMATS, REQUEST_TYPES, RESPONSE_TYPES, LoadRequest, RunRequest,
+                                              RunResponse, TimeResponse, parse_request, parse_response)
 from kforge_worker.protocol import PROTOCOL_VERSION, ErrorResponse, encode_request, encode_response
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "protocol-examples"
@@ -18,6 +18,7 @@ GOLDEN = {
     "extension_load": True,
     "extension_run": True,
     "extension_run_input_modified": True,
+    "extension_run_fresh": True,
     "extension_time": True,
     "extension_compile_error": False,
 }
@@ -87,6 +88,45 @@ class ExtensionGoldenExamplesTests(unittest.TestCase):
         self.assertFalse(response.runner_exiting)
 
 
+class RunResponseTests(unittest.TestCase):
+    def test_counted_call_sends_its_time_and_kernels(self) -> None:
+        response = RunResponse(3, None, None, False, 12.5, 3, {"k(float*)": 2, "void t<float>(float*)": 1}, None)
+        body = json.loads(encode_response(response))
+        self.assertEqual(body["call_us"], 12.5)
+        self.assertEqual(body["launches"], 3)
+        self.assertEqual(body["launched_kernels"], {"k(float*)": 2, "void t<float>(float*)": 1})
+        self.assertIsNone(body["launches_not_counted"])
+        self.assertEqual(parse_response(encode_response(response), "run"), response)
+
+    def test_uncounted_call_says_why_and_sends_nulls(self) -> None:
+        response = RunResponse(3, None, None, False, None, None, None, "launches are counted on CUDA only.")
+        body = json.loads(encode_response(response))
+        self.assertEqual([body[key] for key in ("call_us", "launches", "launched_kernels")], [None, None, None])
+        self.assertEqual(body["launches_not_counted"], "launches are counted on CUDA only.")
+
+    def test_response_without_the_new_fields_still_parses(self) -> None:
+        response = parse_response('{"v":1,"id":3,"ok":true,"failure":null,"message":null,"runner_exiting":false}', "run")
+        self.assertEqual((response.call_us, response.launches, response.launched_kernels, response.launches_not_counted),
+                         (None, None, None, None))
+
+    def test_launched_kernels_must_map_names_to_counts(self) -> None:
+        line = '{"v":1,"id":3,"ok":true,"failure":null,"message":null,"runner_exiting":false,"launched_kernels":{"k":"2"}}'
+        with self.assertRaises(WorkerError) as caught:
+            parse_response(line, "run")
+        self.assertIn("launched_kernels['k']", caught.exception.message)
+        with self.assertRaises(WorkerError):
+            parse_response(line.replace('{"k":"2"}', '["k"]'), "run")
+
+    def test_golden_run_carries_launches_and_the_fresh_run_only_its_time(self) -> None:
+        counted = parse_response(golden_lines("extension_run")[1], "run")
+        self.assertEqual(counted.launches, sum(counted.launched_kernels.values()))
+        self.assertGreater(counted.call_us, 0)
+        fresh = parse_response(golden_lines("extension_run_fresh")[1], "run")
+        self.assertGreater(fresh.call_us, 0)
+        self.assertIsNone(fresh.launches)
+        self.assertIsNone(fresh.launches_not_counted)  # not asked, so nothing to explain
+
+
 class ExtensionRequestTests(unittest.TestCase):
     def test_unknown_op_names_the_runner_ops(self) -> None:
         with self.assertRaises(WorkerError) as caught:
@@ -105,6 +145,19 @@ class ExtensionRequestTests(unittest.TestCase):
     def test_run_output_paths_must_be_a_list(self) -> None:
         with self.assertRaises(WorkerError):
             parse_request('{"v":1,"id":3,"op":"run","input_set":0,"output_paths":"a.npy"}')
+
+    def test_run_counts_launches_only_when_asked(self) -> None:
+        old = parse_request('{"v":1,"id":3,"op":"run","input_set":0,"output_paths":["a.npy"]}')
+        asked = parse_request('{"v":1,"id":3,"op":"run","input_set":0,"output_paths":["a.npy"],"count_launches":true}')
+        self.assertIsInstance(old, RunRequest)
+        self.assertIs(old.count_launches, False)  # a request from before the field existed stays valid
+        self.assertIs(asked.count_launches, True)
+        self.assertIs(parse_request(golden_lines("extension_run_fresh")[0]).count_launches, False)
+
+    def test_count_launches_must_be_a_boolean(self) -> None:
+        with self.assertRaises(WorkerError) as caught:
+            parse_request('{"v":1,"id":3,"op":"run","input_set":0,"output_paths":["a.npy"],"count_launches":1}')
+        self.assertIn("count_launches", caught.exception.message)
 
     def test_non_finite_samples_are_sent_as_null(self) -> None:
         line = encode_response(TimeResponse(5, (1.5, float("nan")), True, None, None, False))

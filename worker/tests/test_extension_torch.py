@@ -147,6 +147,25 @@ class ExtensionRunnerTorchTests(unittest.TestCase):
             self.assertEqual((response["ok"], response["failure"]), (True, None), response)
             self.np.testing.assert_allclose(self.np.load(path), self.expected(input_set), rtol=1e-5, atol=1e-6)
 
+    def test_call_time_and_launches_are_reported_where_they_can_be_measured(self) -> None:
+        self.load(self.write("honest.py", HONEST))
+        path = os.path.join(self.folder, "out", "counted.npy")
+        counted = self.request("run", input_set=0, output_paths=[path], count_launches=True)
+        plain, _ = self.run_set(1)
+        self.assertIsNone(counted["failure"], counted)
+        self.assertIsNone(plain["launches_not_counted"])  # not asked
+        self.assertIsNone(plain["launches"])
+        if self.device == "cpu":
+            self.assertEqual((counted["call_us"], plain["call_us"], counted["launches"]), (None, None, None))
+            self.assertIn("CUDA only", counted["launches_not_counted"])
+        else:  # torch's matmul, add and relu: kernels, none of them the candidate's own
+            self.assertGreater(plain["call_us"], 0)
+            self.assertGreater(counted["call_us"], 0)
+            self.assertIsNone(counted["launches_not_counted"], counted)
+            self.assertGreaterEqual(counted["launches"], 2)
+            self.assertEqual(sum(counted["launched_kernels"].values()), counted["launches"])
+            self.assertFalse(any(name.startswith(("Memcpy", "Memset")) for name in counted["launched_kernels"]))
+
     def test_parameters_are_copied_even_when_construction_draws_differently(self) -> None:
         # An extra layer created first shifts the random stream; the copy from the files restores the weights.
         shifted = HONEST.replace("        self.linear = nn.Linear(in_features, out_features)",
@@ -270,6 +289,14 @@ class ExtensionRunnerCudaTests(ExtensionRunnerTorchTests):
         loaded = self.load_example("torch_ext/relu_model_new.py", "model_new", "relu.py", [256, 1024])
         self.assertIs(loaded["ok"], True, loaded)
         self.np.testing.assert_array_equal(self.run_example(), self.torch.relu(self.cuda_input).numpy())
+
+    def test_load_inline_relu_launches_its_own_kernel(self) -> None:
+        self.assertIs(self.load_example("torch_ext/relu_model_new.py", "model_new", "relu.py", [256, 1024])["ok"], True)
+        path = os.path.join(self.folder, "out", "relu.npy")
+        response = self.request("run", input_set=0, output_paths=[path], count_launches=True)
+        self.assertIsNone(response["failure"], response)
+        self.assertEqual(response["launches"], 1, response)
+        self.assertEqual([name.split("(")[0] for name in response["launched_kernels"]], ["relu_kernel"])
 
     def test_pybind_softmax_example_matches_torch_and_is_timed(self) -> None:
         loaded = self.load_example("torch_ext/softmax_pybind.cu", "pybind", "softmax.py", [64, 4096])

@@ -24,6 +24,9 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
 {
     public const string DisplayName = "extension runner";
 
+    /// <summary>The input set that holds the last load's fresh inputs; null when it had none.</summary>
+    private int? _freshInputSet;
+
     /// <summary>The candidate the current process has built; null before a load, after a failed one, and after a restart.</summary>
     public string? LoadedCandidatePath => LoadedPath;
 
@@ -65,6 +68,8 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
     /// <paramref name="outputs"/> and <paramref name="inputFiles"/> are the worker's <c>load_problem</c> answer (one
     /// list of <c>.npy</c> paths per input set, one per tensor); <paramref name="seed"/> is the seed the worker built
     /// its Model with (the first of the session's seeds), so that ModelNew draws the same initial weights.
+    /// <paramref name="freshInputFiles"/>, when given, is the fresh-memory set: sent as one more input set, index
+    /// <c>inputFiles.Count</c>, whose run is not profiled (see <see cref="AddRunFields"/>).
     /// </summary>
     /// <remarks>Torch's build products go to <paramref name="buildDirectory"/>; one folder per candidate hash lets an unchanged candidate reuse them.</remarks>
     public async Task<ExtensionLoadResult> LoadAsync(
@@ -78,6 +83,7 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
         string buildDirectory,
         int device,
         TimeSpan deadline,
+        IReadOnlyList<string>? freshInputFiles = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(candidatePath);
@@ -86,6 +92,8 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(inputFiles);
         ArgumentNullException.ThrowIfNull(buildDirectory);
+        _freshInputSet = freshInputFiles is null ? null : inputFiles.Count;
+        IReadOnlyList<IReadOnlyList<string>> sets = freshInputFiles is null ? inputFiles : [.. inputFiles, freshInputFiles];
         var request = new JsonObject
         {
             ["candidate_path"] = candidatePath,
@@ -94,7 +102,7 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
             ["seed"] = seed,
             ["tensors"] = new JsonArray([.. tensors.Select(tensor => (JsonNode)JsonFields.FromTensorSpec(tensor))]),
             ["outputs"] = new JsonArray([.. outputs.Select(output => (JsonNode)JsonFields.FromTensorSpec(output))]),
-            ["input_files"] = new JsonArray([.. inputFiles.Select(set => (JsonNode)new JsonArray([.. set.Select(path => JsonValue.Create(path))]))]),
+            ["input_files"] = new JsonArray([.. sets.Select(set => (JsonNode)new JsonArray([.. set.Select(path => JsonValue.Create(path))]))]),
             ["build_dir"] = buildDirectory,
             ["device"] = device,
         };
@@ -122,5 +130,22 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
         {
             return ExtensionLoadResult.Failed(FailureKind.Timeout, ex.Message + " Building a torch extension can take minutes: raise the load deadline if the build itself is slow.");
         }
+    }
+
+    /// <summary>
+    /// Asks the runner to count the kernel launches of every checked call (<c>count_launches</c>, with torch's profiler)
+    /// except the fresh-memory one, whose <c>call_us</c> is compared with the timed median and so must not carry the
+    /// profiler's overhead.
+    /// </summary>
+    /// <remarks>
+    /// The client decides by input set rather than through a parameter of <see cref="ICandidateRunner.RunAsync"/>: it
+    /// is told at load time which set is the fresh one, as the ABI runner is (<c>fresh_input_files</c>), and the ABI
+    /// runner counts on every ordinary run and times its fresh run without being asked, so a flag on the shared
+    /// interface would mean nothing to it.
+    /// </remarks>
+    protected override void AddRunFields(int inputSet, JsonObject request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request["count_launches"] = inputSet != _freshInputSet;
     }
 }

@@ -92,8 +92,7 @@ public sealed partial class EvaluationSession
         var buildDirectory = Path.Combine(_options.CompileCacheDirectory ?? directory, "torch-extensions", candidate.Id[..16]);
         var load = await _extension.LoadAsync(
             sourcePath, format, Path.GetFullPath(attempt.Request.ProblemPath), problem.Info.Seeds[0], problem.Info.Tensors, problem.Info.Outputs,
-            problem.FreshInputFiles is { } fresh ? [.. problem.InputFiles, fresh] : problem.InputFiles,
-            buildDirectory, _options.Worker.Device, _options.Worker.LoadDeadline, cancellationToken);
+            problem.InputFiles, buildDirectory, _options.Worker.Device, _options.Worker.LoadDeadline, problem.FreshInputFiles, cancellationToken);
         var compile = load.Succeeded
             ? CompileResult.Success(sourcePath, load.BuildSeconds ?? 0, cacheHit: false, string.Empty, [])
             : CompileResult.Failed(load.Failure!.Value, 0, load.Message ?? string.Empty);
@@ -138,7 +137,12 @@ public sealed partial class EvaluationSession
                 checkedCalls.Add(run);
             }
 
-            var launches = KernelLaunchCheck.Check(checkedCalls, compile?.Kernels.Select(kernel => kernel.Name).ToHashSet(StringComparer.Ordinal) ?? []);
+            // Own kernels: the build's symbols for an ABI module; the __global__ functions of the source for a torch extension.
+            var format = request.Candidate.Format;
+            IReadOnlyCollection<string> ownKernels = format == CandidateFormat.Abi
+                ? compile?.Kernels.Select(kernel => kernel.Name).ToHashSet(StringComparer.Ordinal) ?? []
+                : KernelDeclarations.Identifiers(request.Candidate.Source);
+            var launches = KernelLaunchCheck.Check(checkedCalls, ownKernels, format);
             attempt.Explain("kernel_launched", launches.Rejection is null, $"{launches.Summary}");
             if (launches.Rejection is { } notLaunched)
             {
@@ -156,8 +160,9 @@ public sealed partial class EvaluationSession
             }
 
             // Fresh memory: data the candidate never saw, at addresses it saw before. The ABI runner writes it into input
-            // set 0's buffers and times the call; the extension runner runs it as one more set, on copies that the caching
-            // allocator places where earlier copies were. Checked with the other sets below.
+            // set 0's buffers; the extension runner runs it as one more set, on copies that the caching allocator places
+            // where earlier copies were (without profiling it: the client knows this set from the load). Both time the
+            // call (call_us) for the cached-result comparison after timing. Checked with the other sets below.
             double? freshCallMicroseconds = null;
             var freshChecked = false;
             IReadOnlyList<long> checkedSeeds = problem.Info.Seeds;

@@ -6,8 +6,8 @@ namespace KernelForge.Evaluation.Pipeline;
 /// memsets, i.e. a constant or a copy of the inputs, never a computation. Such a candidate is rejected before it runs.
 /// </summary>
 /// <remarks>
-/// Not covered: a module that defines kernels but never launches them, or launches only some; counting launches at run
-/// time (a launch interposer or CUPTI) would close that, and is not built yet.
+/// Not covered here: a module that defines kernels but never launches them, or launches only some; the launches counted
+/// at run time (<see cref="KernelLaunchCheck"/>) cover that where CUPTI is available.
 /// </remarks>
 public static class OwnKernelCheck
 {

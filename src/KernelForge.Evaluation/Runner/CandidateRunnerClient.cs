@@ -52,11 +52,18 @@ public abstract class CandidateRunnerClient(Func<ProcessStartInfo> startInfoFact
     {
         ArgumentNullException.ThrowIfNull(outputPaths);
         RequireLoaded();
-        return await SendRunAsync(new JsonObject
+        var request = new JsonObject
         {
             ["input_set"] = inputSet,
             ["output_paths"] = new JsonArray([.. outputPaths.Select(path => JsonValue.Create(path))]),
-        }, deadline, cancellationToken);
+        };
+        AddRunFields(inputSet, request);
+        return await SendRunAsync(request, deadline, cancellationToken);
+    }
+
+    /// <summary>Fields a runner's <c>run</c> request has beyond the input set and output paths; none by default.</summary>
+    protected virtual void AddRunFields(int inputSet, JsonObject request)
+    {
     }
 
     /// <summary>Sends one <c>run</c> request; a crash or a hang of the runner comes back as a failure value.</summary>

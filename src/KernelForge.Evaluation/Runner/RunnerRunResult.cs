@@ -12,15 +12,19 @@ public sealed record RunnerRunResult(FailureKind? Failure, string? Message, int?
 {
     public bool Succeeded => Failure is null;
 
-    /// <summary>Event time of the call, in µs, when the runner measured it (the fresh-memory run).</summary>
+    /// <summary>
+    /// Event time of the call, in µs, when the runner measured it: the ABI runner's fresh-memory run, every CUDA call of
+    /// the extension runner (inflated by the profiler on calls whose launches it counted, so only its uncounted
+    /// fresh-memory call is compared with timed samples).
+    /// </summary>
     public double? CallMicroseconds { get; init; }
 
-    /// <summary>Kernel launches during the call (CUPTI); null when not counted (<see cref="LaunchesNotCounted"/> says why).</summary>
+    /// <summary>Kernel launches during the call (CUPTI, or torch's profiler over CUPTI); null when not counted (<see cref="LaunchesNotCounted"/> says why).</summary>
     public int? Launches { get; init; }
 
-    /// <summary>Launches per kernel name (mangled) during the call; null when not counted.</summary>
+    /// <summary>Launches per kernel name during the call (mangled from the ABI runner, demangled from the extension runner); null when not counted.</summary>
     public IReadOnlyDictionary<string, int>? LaunchedKernels { get; init; }
 
-    /// <summary>Why launches were not counted (no CUPTI here, a torch-extension runner); null when counted or not asked.</summary>
+    /// <summary>Why launches were not counted (no CUPTI here, a CPU device, a profiler that failed); null when counted or not asked.</summary>
     public string? LaunchesNotCounted { get; init; }
 }

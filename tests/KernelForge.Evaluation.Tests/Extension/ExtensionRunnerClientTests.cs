@@ -6,8 +6,9 @@ using KernelForge.Evaluation.Runner;
 namespace KernelForge.Evaluation.Tests.Extension;
 
 // The client against a fake runner written in sh: it answers by op; by candidate path it fails to build or load, and
-// by input_set it crashes, hangs, or reports a lost CUDA context. Enough to test restarts, the fresh process per
-// candidate, and the translation of errors, crashes and hangs into failure values.
+// by input_set it crashes, hangs, or reports a lost CUDA context, and otherwise answers by count_launches (counted
+// launches when true, only a call time when false). Enough to test restarts, the fresh process per candidate, the
+// translation of errors, crashes and hangs into failure values, and which calls are profiled.
 public sealed class ExtensionRunnerClientTests
 {
     private const string FakeRunner = """
@@ -32,7 +33,13 @@ public sealed class ExtensionRunnerClientTests
                 2) printf '{"v":1,"id":%s,"ok":true,"failure":"runtime_error","message":"illegal address","runner_exiting":true}\n' "$id"; exit 0 ;;
                 3) sleep 30 ;;
                 4) printf '{"v":1,"id":%s,"ok":true,"failure":"wrong_result","message":"output0 is float32[4] but the reference is float32[8].","runner_exiting":false}\n' "$id" ;;
-                *) printf '{"v":1,"id":%s,"ok":true,"failure":null,"message":null,"runner_exiting":false}\n' "$id" ;;
+                5) printf '{"v":1,"id":%s,"ok":true,"failure":null,"message":null,"runner_exiting":false,"call_us":null,"launches":null,"launched_kernels":null,"launches_not_counted":"launches are counted on CUDA only; the candidate runs on cpu."}\n' "$id" ;;
+                *)
+                  case "$line" in
+                    *'"count_launches":true'*) printf '{"v":1,"id":%s,"ok":true,"failure":null,"message":null,"runner_exiting":false,"call_us":58.5,"launches":3,"launched_kernels":{"relu_kernel(float const*, float*, long)":2,"void at::native::vectorized_elementwise_kernel<4>(int)":1},"launches_not_counted":null}\n' "$id" ;;
+                    *'"count_launches":false'*) printf '{"v":1,"id":%s,"ok":true,"failure":null,"message":null,"runner_exiting":false,"call_us":31.25,"launches":null,"launched_kernels":null,"launches_not_counted":null}\n' "$id" ;;
+                    *) printf '{"v":1,"id":%s,"ok":true,"failure":null,"message":null,"runner_exiting":false}\n' "$id" ;;
+                  esac ;;
               esac ;;
             time) printf '{"v":1,"id":%s,"ok":true,"samples_us":[20.5,21.0,20.75],"l2_flushed":true,"failure":null,"message":null,"runner_exiting":false}\n' "$id" ;;
             shutdown) printf '{"v":1,"id":%s,"ok":true}\n' "$id"; exit 0 ;;
@@ -153,6 +160,55 @@ public sealed class ExtensionRunnerClientTests
 
         Assert.True(result.Succeeded);
         Assert.Null(result.ReturnCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_OrdinarySet_CountsLaunchesAndReadsThem()
+    {
+        await using var client = NewClient();
+        await LoadAsync(client, "/tmp/good.py");
+
+        var result = await client.RunAsync(0, ["/tmp/out0.npy"], Deadline);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(58.5, result.CallMicroseconds);
+        Assert.Equal(3, result.Launches);
+        Assert.Equal(
+            new Dictionary<string, int> { ["relu_kernel(float const*, float*, long)"] = 2, ["void at::native::vectorized_elementwise_kernel<4>(int)"] = 1 },
+            result.LaunchedKernels);
+        Assert.Null(result.LaunchesNotCounted);
+    }
+
+    [Fact]
+    public async Task RunAsync_FreshSet_IsTimedButNotProfiled()
+    {
+        await using var client = NewClient();
+        IReadOnlyList<IReadOnlyList<string>> sets = [.. Enumerable.Range(0, 6).Select(set => (IReadOnlyList<string>)[$"/tmp/set{set}.npy"])];
+        await client.LoadAsync("/tmp/good.py", ExtensionFormat.ModelNew, "p.py", 1001, Tensors, Outputs, sets, "/tmp/build", 0, Deadline, freshInputFiles: ["/tmp/fresh.npy"]);
+
+        var fresh = await client.RunAsync(sets.Count, ["/tmp/fresh_out0.npy"], Deadline);
+        var ordinary = await client.RunAsync(0, ["/tmp/out0.npy"], Deadline);
+
+        Assert.Equal(31.25, fresh.CallMicroseconds);
+        Assert.Null(fresh.Launches);
+        Assert.Null(fresh.LaunchedKernels);
+        Assert.Null(fresh.LaunchesNotCounted);
+        Assert.Equal(3, ordinary.Launches);
+    }
+
+    [Fact]
+    public async Task RunAsync_LaunchesNotCounted_ReadsWhy()
+    {
+        await using var client = NewClient();
+        await LoadAsync(client, "/tmp/good.py");
+
+        var result = await client.RunAsync(5, ["/tmp/out0.npy"], Deadline);
+
+        Assert.True(result.Succeeded);
+        Assert.Null(result.Launches);
+        Assert.Null(result.LaunchedKernels);
+        Assert.Null(result.CallMicroseconds);
+        Assert.Equal("launches are counted on CUDA only; the candidate runs on cpu.", result.LaunchesNotCounted);
     }
 
     [Fact]

@@ -68,11 +68,41 @@ public sealed class ExtensionRunnerProtocolContractTests
         await using var runner = GoldenExtensionRunner.Start("extension_load", "extension_run");
         await LoadGoldenAsync(runner.Client, "extension_load");
 
+        var golden = GoldenExtensionRunner.GoldenResponse("extension_run");
+
         var result = await runner.Client.RunAsync(0, ["/dev/shm/x/set0_out0.npy"], Deadline);
 
         Assert.True(result.Succeeded);
         Assert.Null(result.ReturnCode);
-        AssertSameFields(GoldenExtensionRunner.GoldenRequest("extension_run"), runner.Requests()[1]);
+        Assert.Equal(golden["call_us"]!.GetValue<double>(), result.CallMicroseconds);
+        Assert.Equal(golden["launches"]!.GetValue<int>(), result.Launches);
+        Assert.Equal(golden["launched_kernels"]!.AsObject().Select(pair => KeyValuePair.Create(pair.Key, pair.Value!.GetValue<int>())), result.LaunchedKernels!);
+        Assert.Null(result.LaunchesNotCounted);
+        var sent = runner.Requests()[1];
+        AssertSameFields(GoldenExtensionRunner.GoldenRequest("extension_run"), sent);
+        Assert.True(sent["count_launches"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task RunAsync_GoldenFreshRun_IsOneMoreSetTimedWithoutProfiling()
+    {
+        await using var runner = GoldenExtensionRunner.Start("extension_load", "extension_run_fresh");
+        var load = GoldenExtensionRunner.GoldenRequest("extension_load");
+        var freshSet = GoldenExtensionRunner.GoldenRequest("extension_run_fresh")["input_set"]!.GetValue<int>();
+        await LoadGoldenAsync(runner.Client, "extension_load", freshInputFiles: ["/dev/shm/x/fresh/input0.npy", "/dev/shm/x/p1.npy", "/dev/shm/x/p2.npy"]);
+
+        var result = await runner.Client.RunAsync(freshSet, ["/dev/shm/x/fresh_out0.npy"], Deadline);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(GoldenExtensionRunner.GoldenResponse("extension_run_fresh")["call_us"]!.GetValue<double>(), result.CallMicroseconds);
+        Assert.Null(result.Launches);
+        var sentLoad = runner.Requests()[0];
+        Assert.Equal(load["input_files"]!.AsArray().Count + 1, sentLoad["input_files"]!.AsArray().Count);
+        Assert.Equal(freshSet, sentLoad["input_files"]!.AsArray().Count - 1);
+        Assert.Equal("/dev/shm/x/fresh/input0.npy", sentLoad["input_files"]![freshSet]![0]!.GetValue<string>());
+        var sent = runner.Requests()[1];
+        AssertSameFields(GoldenExtensionRunner.GoldenRequest("extension_run_fresh"), sent);
+        Assert.False(sent["count_launches"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -107,7 +137,7 @@ public sealed class ExtensionRunnerProtocolContractTests
     }
 
     /// <summary>Sends the golden load request's own values through the typed API.</summary>
-    private static Task<ExtensionLoadResult> LoadGoldenAsync(ExtensionRunnerClient client, string name)
+    private static Task<ExtensionLoadResult> LoadGoldenAsync(ExtensionRunnerClient client, string name, IReadOnlyList<string>? freshInputFiles = null)
     {
         var request = GoldenExtensionRunner.GoldenRequest(name);
         return client.LoadAsync(
@@ -120,7 +150,8 @@ public sealed class ExtensionRunnerProtocolContractTests
             [.. request["input_files"]!.AsArray().Select(set => (IReadOnlyList<string>)[.. set!.AsArray().Select(path => path!.GetValue<string>())])],
             request["build_dir"]!.GetValue<string>(),
             request["device"]!.GetValue<int>(),
-            Deadline);
+            Deadline,
+            freshInputFiles);
     }
 
     private static void AssertSameFields(JsonObject golden, JsonObject sent)

@@ -38,7 +38,7 @@ _HINTS: dict[type, dict[str, Any]] = {}
 
 
 def decode(tp: Any, value: Any, where: str) -> Any:
-    """A JSON value as type ``tp`` (a dataclass, tuple[T, ...], a union with None, int, float, str, bool)."""
+    """A JSON value as type ``tp`` (a dataclass, tuple[T, ...], dict[str, T], a union with None, int, float, str, bool)."""
     if tp is Any:  # free-form JSON (the exported graph), passed through as parsed
         return value
     origin = typing.get_origin(tp)
@@ -54,6 +54,11 @@ def decode(tp: Any, value: Any, where: str) -> Any:
         return decode(options[-1], value, where)
     if value is None:
         raise bad_request(f"{where} must not be null.")
+    if origin is dict:  # dict[str, T]: a JSON object with string keys
+        if not isinstance(value, dict):
+            raise bad_request(f"{where} must be a JSON object, got {type(value).__name__}.")
+        item_type = typing.get_args(tp)[1]
+        return {key: decode(item_type, item, f"{where}[{key!r}]") for key, item in value.items()}
     if origin is tuple:
         if not isinstance(value, list):
             raise bad_request(f"{where} must be a JSON array, got {type(value).__name__}.")

@@ -1,8 +1,9 @@
 """``run`` and ``time``: the loaded candidate on the worker's input sets, with the checks this format allows.
 
-``run`` poisons the allocator's free memory, calls the candidate on copies of the inputs under ``no_grad``,
-reports (in this order) ``runtime_error``, ``input_modified``, ``wrong_result`` (outputs that are not tensors of
-the expected shapes, dtypes and device), and otherwise writes the outputs as ``.npy`` for the worker's ``check``.
+``run`` poisons the allocator's free memory, calls the candidate on copies of the inputs under ``no_grad``
+(timing that call, and counting its kernel launches when asked: measured_call.py), reports (in this order)
+``runtime_error``, ``input_modified``, ``wrong_result`` (outputs that are not tensors of the expected shapes, dtypes
+and device), and otherwise writes the outputs as ``.npy`` for the worker's ``check``.
 ``time`` is the reference worker's timing loop and stopping rule, on the candidate; the outputs of
 ``CHECKED_TIMED_CALLS`` timed calls, picked at random, are compared after their end event with the outputs of the
 same input set's last ``run`` (``timed_run_mismatch``), as the ABI runner does.
@@ -22,6 +23,7 @@ from ..protocol import TensorSpec
 from ..tensors import require_numpy, write_npy
 from ..timing import _measure as measure  # the one timing loop (timing.py); it reads .device and .input_sets
 from ..timing import validate_timing
+from .measured_call import CallMeasurement, counting_unavailable, measured_call
 from .protocol import RunRequest, RunResponse, TimeRequest, TimeResponse
 
 # Poisoning the CUDA caching allocator before every run (see poison_free_memory): at most a quarter of the free
@@ -147,28 +149,36 @@ def run_candidate(torch: Any, loaded: LoadedCandidate, request: RunRequest) -> R
                           f"{len(loaded.outputs)} outputs.")
     pristine = loaded.arguments(torch, request.input_set)
     if loaded.is_cuda:
+        if request.count_launches:
+            counting_unavailable(torch, loaded.device)  # its probe kernel's tensor must not outlive the poison fill
         poison_free_memory(torch, loaded.device)
     arguments = tuple(tensor.clone() for tensor in pristine)
     try:
+        # Only the call is timed (and profiled, when asked); it ends with a device synchronize, so asynchronous CUDA
+        # errors belong to this call.
         with torch.no_grad():
-            result = loaded.function(*arguments)
-        if loaded.is_cuda:
-            torch.cuda.synchronize(torch.device(loaded.device))  # asynchronous CUDA errors belong to this call
+            result, measured = measured_call(torch, loaded.function, arguments, loaded.device, request.count_launches)
     except Exception as error:  # whatever the candidate raises is its failure, not the runner's
         return RunResponse(request.id, "runtime_error", describe_failure(loaded.path, "forward", error),
                            context_lost(torch, loaded))
     changed = [loaded.tensors[index].name for index, before, after in zip(loaded.argument_indices, pristine, arguments)
                if not same_bytes(torch, before, after)]
     if changed:
-        return RunResponse(request.id, "input_modified", f"forward changed {', '.join(changed)} in place (input set "
-                           f"{request.input_set}); leave the inputs unchanged and write results to new tensors.", False)
+        return answer(request, measured, "input_modified", f"forward changed {', '.join(changed)} in place (input set "
+                      f"{request.input_set}); leave the inputs unchanged and write results to new tensors.")
     outputs, problem = collect_outputs(torch, result, loaded.outputs, loaded.device)
     if problem is not None:
-        return RunResponse(request.id, "wrong_result", problem, False)
+        return answer(request, measured, "wrong_result", problem)
     for path, tensor in zip(request.output_paths, outputs):
         write_npy(path, tensor)
     loaded.checked[request.input_set] = tuple(tensor.detach().clone() for tensor in outputs)
-    return RunResponse(request.id, None, None, False)
+    return answer(request, measured, None, None)
+
+
+def answer(request: RunRequest, measured: CallMeasurement, failure: str | None, message: str | None) -> RunResponse:
+    """The response to a call that returned: its verdict, its time and (when asked) its launches."""
+    return RunResponse(request.id, failure, message, False, measured.call_us, measured.launches,
+                       measured.launched_kernels, measured.launches_not_counted)
 
 
 def time_candidate(torch: Any, loaded: LoadedCandidate, request: TimeRequest) -> TimeResponse:

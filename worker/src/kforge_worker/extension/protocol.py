@@ -35,10 +35,13 @@ class LoadRequest:
 
 @dataclass(frozen=True, slots=True)
 class RunRequest:
+    """One checked call on input set ``input_set``; ``count_launches`` profiles it (absent in older requests: false)."""
+
     OP: ClassVar[str] = "run"
     id: int
     input_set: int
     output_paths: tuple[str, ...]
+    count_launches: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +66,22 @@ class LoadResponse:
 
 @dataclass(frozen=True, slots=True)
 class RunResponse:
-    """``failure`` is null when the outputs were written; ``runner_exiting`` when the CUDA context is lost."""
+    """``failure`` is null when the outputs were written; ``runner_exiting`` when the CUDA context is lost.
+
+    The other fields describe a call that returned (null after ``runtime_error``, and in older responses):
+    ``call_us`` is its event time on CUDA (null on the CPU), inflated by the profiler when launches were counted;
+    ``launches`` and ``launched_kernels`` (demangled name -> count) are the CUDA kernels the torch profiler saw during
+    it, when ``count_launches`` was asked; ``launches_not_counted`` says why they were not, when asked and impossible.
+    """
 
     id: int
     failure: str | None
     message: str | None
     runner_exiting: bool
+    call_us: float | None = None
+    launches: int | None = None
+    launched_kernels: dict[str, int] | None = None
+    launches_not_counted: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
