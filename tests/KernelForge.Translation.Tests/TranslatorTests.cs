@@ -218,6 +218,28 @@ public sealed class TranslatorTests
     }
 
     [Fact]
+    public void Translate_AdaptiveMaxPool2dUneven_OneAdaptivePoolingKernelForTheTupleAndItsValues()
+    {
+        var result = new Translator().Translate(TestFiles.Graph("adaptive_max_pool2d"));
+
+        var kernel = Assert.Single(result.Kernels);
+        Assert.Equal((KernelKind.Pooling, "k0_adaptive_max_pool"), (kernel.Kind, kernel.Name));
+        Assert.Equal(["adaptive_max_pool2d", "getitem"], kernel.Origins.Order(StringComparer.Ordinal));
+        Assert.Contains("windows of up to 9 x 9", kernel.Strategy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Translate_AdaptiveAvgPool2dItems_OneThreadPerOutputShrinksTheGrid()
+    {
+        var one = new Translator().Translate(TestFiles.Graph("adaptive_avg_pool2d"));
+        var four = new Translator().Translate(TestFiles.Graph("adaptive_avg_pool2d"), new Dictionary<KernelKind, Schedule> { [KernelKind.Pooling] = new(512, 1, 4) });
+
+        // 32 x 256 planes of 6 x 6 outputs: 294912 threads at one output each, a quarter of them at four.
+        Assert.Contains("k0_adaptive_avg_pool<<<1152, 256, 0, stream>>>", one.Source, StringComparison.Ordinal);
+        Assert.Contains("k0_adaptive_avg_pool<<<144, 512, 0, stream>>>", four.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Translate_PoolingItems_ShrinksTheGrid()
     {
         var one = new Translator().Translate(TestFiles.Graph("avg_pool3d"), new Dictionary<KernelKind, Schedule> { [KernelKind.Pooling] = new(512, 1, 1) });

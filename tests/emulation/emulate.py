@@ -123,6 +123,18 @@ CASES: dict[str, dict] = {
                                         [node("x"), [1, 3], [1, 2], [0, 1], [1, 2], True]),
     "avg_pool2d_ceil_exclude_pad": one("aten.avg_pool2d.default", [2, 3, 11, 10], [3, 3], [2, 2], [1, 1], True, False),
     "avg_pool3d": one("aten.avg_pool3d.default", [1, 2, 7, 6, 5], [2, 2, 2], [2, 2, 2]),
+    # Adaptive pooling: uneven windows (an AdaptivePoolOp), windows that overlap when the output is larger than the input, a
+    # divisible size (a PoolOp), a global max over a plane too large to unroll (a reduction), and an identity (a copy).
+    "adaptive_avg_pool2d_uneven": one("aten._adaptive_avg_pool2d.default", [2, 3, 10, 13], [4, 5]),
+    "adaptive_avg_pool3d_uneven": one("aten._adaptive_avg_pool3d.default", [2, 3, 5, 7, 6], [3, 2, 4]),
+    "adaptive_avg_pool1d_unbatched": one("aten.adaptive_avg_pool1d.default", [5, 17], [6]),
+    "adaptive_max_pool2d_uneven": first_of("aten.adaptive_max_pool2d.default", [("x", [2, 3, 10, 13], "input")], [node("x"), [4, 5]]),
+    "adaptive_max_pool1d_growing": first_of("aten.adaptive_max_pool1d.default", [("x", [2, 4, 5], "input")], [node("x"), [7]]),
+    "adaptive_max_pool3d_uneven": first_of("aten.adaptive_max_pool3d.default", [("x", [1, 2, 5, 7, 6], "input")], [node("x"), [2, 3, 4]]),
+    "adaptive_avg_pool2d_divisible": {**one("aten._adaptive_avg_pool2d.default", [2, 3, 12, 8], [4, 2]), "expect": {"kernels": 1}},
+    "adaptive_max_pool2d_global": first_of("aten.adaptive_max_pool2d.default", [("x", [2, 3, 9, 10], "input")], [node("x"), [1, 1]]),
+    "adaptive_avg_pool3d_global": one("aten._adaptive_avg_pool3d.default", [2, 3, 5, 4, 6], [1, 1, 1]),
+    "adaptive_avg_pool2d_identity": one("aten._adaptive_avg_pool2d.default", [2, 3, 5, 6], [5, 6]),
     # Lengths that are multiples of 4 take the float4 paths; long rows take the kernels that do not keep a row in registers.
     "relu_float4": one("aten.relu.default", [8, 1024]),
     "softmax_float4": one("aten._softmax.default", [4, 1024], -1, False),

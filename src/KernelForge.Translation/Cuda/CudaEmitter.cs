@@ -119,6 +119,9 @@ public sealed partial class CudaEmitter
             case PoolOp pool:
                 EmitPool(pool);
                 break;
+            case AdaptivePoolOp adaptivePool:
+                EmitAdaptivePool(adaptivePool);
+                break;
             case ConvolutionOp convolution:
                 EmitConvolution(convolution);
                 break;

@@ -120,6 +120,8 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.max_pool1d_with_indices.default" or "aten.max_pool2d_with_indices.default" or "aten.max_pool3d_with_indices.default"
             or "aten.max_pool1d.default" or "aten.max_pool2d.default" or "aten.max_pool3d.default" => ImportMaxPool(node),
         "aten.avg_pool1d.default" or "aten.avg_pool2d.default" or "aten.avg_pool3d.default" => ImportAvgPool(node),
+        "aten.adaptive_avg_pool1d.default" or "aten._adaptive_avg_pool2d.default" or "aten._adaptive_avg_pool3d.default" => ImportAdaptivePool(node, PoolKind.Average),
+        "aten.adaptive_max_pool1d.default" or "aten.adaptive_max_pool2d.default" or "aten.adaptive_max_pool3d.default" => ImportAdaptivePool(node, PoolKind.Max),
         "aten._softmax.default" or "aten.softmax.int" => ImportSoftmax(node, isLog: false),
         "aten._log_softmax.default" or "aten.log_softmax.int" => ImportSoftmax(node, isLog: true),
         "aten.native_layer_norm.default" or "aten.layer_norm.default" => ImportLayerNorm(node),

@@ -178,6 +178,11 @@ public static class IRVerifier
             case PoolOp pool:
                 CheckPool(pool, operands[pool.Source].Shape, errors);
                 break;
+            case AdaptivePoolOp adaptive when operands[adaptive.Source].Shape is var source
+                && (adaptive.SpatialRank is < 1 or > 3 || source.Rank < adaptive.SpatialRank + 1 || adaptive.OutputSize.Any(e => e < 1)
+                    || source.Extents[^adaptive.SpatialRank..].Any(e => e < 1) || adaptive.OutputShape(source) != result.Shape):
+                errors.Error(result.Name, $"{adaptive.Describe()} of {source} into {result.Shape}: expected 1 to 3 spatial axes after a leading one, none empty, output extents at least 1, and the leading axes then the output size.");
+                break;
             case ConvolutionOp convolution:
                 CheckConvolution(convolution, operands, errors);
                 CheckEpilogue(convolution.Epilogue, result, operands, errors);

@@ -147,6 +147,38 @@ public sealed class IRVerifierTests
     }
 
     [Fact]
+    public void Verify_AdaptivePoolWithLeadingAxesThenOutputSize_NoErrors()
+    {
+        var graph = Graph([AdaptivePool(Shape.Of(4, 3), 3)], "y");
+
+        Assert.Empty(IRVerifier.Verify(graph));
+    }
+
+    [Fact]
+    public void Verify_AdaptivePoolWithAnotherOutputShape_Error()
+    {
+        var graph = Graph([AdaptivePool(Shape.Of(4, 5), 3)], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.NodeName == "y" && d.Message.Contains("adaptive_max_pool(%x, output_size=[3]) of [4, 8] into [4, 5]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_AdaptivePoolToAnEmptyOutput_Error()
+    {
+        var graph = Graph([AdaptivePool(Shape.Of(4, 0), 0)], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.NodeName == "y" && d.Message.Contains("output extents at least 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_AdaptivePoolWithoutALeadingAxis_Error()
+    {
+        var graph = Graph([new AdaptivePoolOp(X with { Name = "y", Shape = Shape.Of(2, 3) }, PoolKind.Average, "x", [2, 3])], "y");
+
+        Assert.Contains(IRVerifier.Verify(graph), d => d.NodeName == "y" && d.Message.Contains("after a leading one", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Verify_ScanReadingAViewInsideItsSourceIntoABorderThatFits_NoErrors()
     {
         var scan = new ScanOp(X with { Name = "y", Shape = Shape.Of(5, 8) }, ScanKind.Sum, "x", 1, Reverse: false)
@@ -177,6 +209,10 @@ public sealed class IRVerifierTests
     /// <summary>A 1-d max pool of x [4, 8] (4 planes of 8), kernel 2, stride 2: torch gives [4, 4].</summary>
     private static PoolOp Pool(Shape result) =>
         new(X with { Name = "y", Shape = result }, PoolKind.Max, "x", [2], [2], [0], [1], CeilMode: false, CountIncludePad: true, DivisorOverride: null);
+
+    /// <summary>An adaptive max pool of x [4, 8] (4 planes of 8) to <paramref name="outputSize"/>: torch gives [4, outputSize].</summary>
+    private static AdaptivePoolOp AdaptivePool(Shape result, long outputSize) =>
+        new(X with { Name = "y", Shape = result }, PoolKind.Max, "x", [outputSize]);
 
     private static IRGraph Graph(Operation[] operations, string output, IRValue? extra = null) => new(
         [new GraphInput(X, TensorRole.Input), new GraphInput(extra ?? W, TensorRole.Parameter)],
