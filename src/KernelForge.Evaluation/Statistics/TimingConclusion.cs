@@ -19,4 +19,11 @@ public sealed record TimingConclusion(string Code, string Message)
 
     /// <summary>Faster than moving the data at the measured bandwidth allows; same string as <c>FailureKind.ImplausibleTime</c>.</summary>
     public const string ImplausibleTime = "implausible_time";
+
+    /// <summary>
+    /// Faster than the reference's own flop count allows at the GPU's fastest rate: the kernel did less arithmetic than
+    /// the reference's algorithm, which is right only when it exploits structure (a diagonal or triangular operand).
+    /// Flagged for a human look, never a rejection (see <see cref="ImplausibilityCheck.CheckCompute"/>).
+    /// </summary>
+    public const string BelowReferenceComputeFloor = "below_reference_compute_floor";
 }
