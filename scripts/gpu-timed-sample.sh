@@ -6,7 +6,8 @@
 #     torch.compile are loaded and timed once, each kernel checked and timed), one problem at a time, until BUDGET_S
 #     seconds have passed since the start.
 # Results: $OUT/timed/<problem>.json (kforge verify --json), <problem>.err, translate logs, kernels/<problem>/*.cu.
-# Table: python3 tests/gpu/speed_table.py $OUT/timed/*.json
+# Table: python3 tests/gpu/speed_table.py $OUT/timed/*.json. The reports are also bundled as $OUT/timed-reports.tgz: on a
+# device call, delete $OUT/timed after the script, since only a few loose files come back.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-artifacts/gpu}/timed"
@@ -46,4 +47,6 @@ for entry in ${problems//,/ }; do
 done
 rm -f "$out"/kforge.db*
 python3 tests/gpu/speed_table.py "$out"/*.json > "$out/table.md" 2>&1
+# One archive of the reports: the device returns only a few loose files from $OUT (2026-12-07: 10 of 18 were left out).
+tar -czf "$out/../timed-reports.tgz" -C "$out" --exclude kernels . && echo "reports: $(cd "$out/.." && pwd)/timed-reports.tgz"
 tail -12 "$out/table.md"
