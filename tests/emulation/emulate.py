@@ -310,6 +310,25 @@ CASES: dict[str, dict] = {
                                                  ("n", "aten.logical_not.default", [node("c")], {}),
                                                  ("b", "aten.masked_fill.Scalar", [node("a"), node("n"), -1.0], {}),
                                                  ("out", "aten.add.Tensor", [node("b"), node("a")], {})], "outputs": ["out"]},
+    # Clamp by tensor bounds (broadcast, crossing bounds where min > max) with NaN inputs: torch's clamp keeps them NaN.
+    "clamp_tensor_bounds_nan": {"inputs": [("x", [4, 33], "input", "nans"), ("lo", [33], "input"), ("hi", [4, 1], "input")],
+                                "nodes": [("out", "aten.clamp.Tensor", [node("x"), node("lo"), node("hi")], {})], "outputs": ["out"]},
+    "clamp_tensor_max_only_and_clamp_min": {"inputs": [("x", [5, 17], "input", "nans"), ("lo", [5, 17], "input"), ("hi", [17], "input")],
+                                            "nodes": [("a", "aten.clamp.Tensor", [node("x"), None, node("hi")], {}),
+                                                      ("b", "aten.clamp_min.Tensor", [node("x"), node("lo")], {}),
+                                                      ("out", "aten.add.Tensor", [node("a"), node("b")], {})], "outputs": ["out"]},
+    # remainder (the divisor's sign) and fmod (the dividend's sign), with signed dividends and divisors.
+    "remainder_fmod_scalar_signed": {"inputs": [("x", [6, 37], "input")],
+                                     "nodes": [("x3", "aten.mul.Tensor", [node("x"), 3.0], {}),
+                                               ("r", "aten.remainder.Scalar", [node("x3"), -0.7], {}), ("f", "aten.fmod.Scalar", [node("x3"), 0.3], {}),
+                                               ("g", "aten.fmod.Scalar", [node("x3"), -0.45], {}), ("q", "aten.remainder.Scalar", [node("x3"), 0.55], {}),
+                                               ("s1", "aten.add.Tensor", [node("r"), node("f")], {}), ("s2", "aten.mul.Tensor", [node("g"), 10.0], {}),
+                                               ("s3", "aten.add.Tensor", [node("s1"), node("s2")], {}),
+                                               ("out", "aten.add.Tensor", [node("s3"), node("q")], {})], "outputs": ["out", "r", "g"]},
+    "remainder_fmod_tensor_broadcast": {"inputs": [("a", [5, 29], "input"), ("b", [29], "input")],
+                                        "nodes": [("a4", "aten.mul.Tensor", [node("a"), 4.0], {}),
+                                                  ("r", "aten.remainder.Tensor", [node("a4"), node("b")], {}),
+                                                  ("f", "aten.fmod.Tensor", [node("a4"), node("b")], {})], "outputs": ["r", "f"]},
     "unary_zoo": {"inputs": [("x", [3, 41], "input")],
                   "nodes": [("a", "aten.sign.default", [node("x")], {}), ("b", "aten.floor.default", [node("x")], {}),
                             ("c3", "aten.mul.Tensor", [node("x"), 2.5], {}), ("c", "aten.round.default", [node("c3")], {}),
@@ -448,6 +467,33 @@ CASES: dict[str, dict] = {
                                     "nodes": [("s", "aten.split_with_sizes.default", [node("x"), [3, 5, 2], 1], {}),
                                               ("out", "getitem", [node("s"), 2], {})], "outputs": ["out"]},
     "pixel_shuffle": one("aten.pixel_shuffle.default", [2, 12, 3, 5], 2),
+    "pixel_unshuffle": one("aten.pixel_unshuffle.default", [2, 3, 6, 10], 2),
+    "pixel_unshuffle_unbatched_factor3": one("aten.pixel_unshuffle.default", [2, 9, 6], 3),
+    # unbind (the 1.13 tracer's spelling of iterating over an RNN's time steps): a tuple of select views.
+    "unbind_middle_dim": {"inputs": [("x", [4, 3, 5], "input")],
+                          "nodes": [("u", "aten.unbind.int", [node("x"), 1], {}), ("a", "getitem", [node("u"), 0], {}),
+                                    ("b", "getitem", [node("u"), 2], {}), ("out", "aten.sub.Tensor", [node("a"), node("b")], {})],
+                          "outputs": ["out"]},
+    "unbind_default_dim_last_piece": {"inputs": [("x", [3, 7], "input")],
+                                      "nodes": [("u", "aten.unbind.int", [node("x")], {}), ("out", "getitem", [node("u"), 2], {})],
+                                      "outputs": ["out"]},
+    # Indices of whole slices: index_select (any dim, an int64 vector or an arange) and embedding (indices of any shape).
+    "index_select_middle_dim_int64": {"inputs": [("x", [3, 7, 5], "input"), ("t", [4], "input", "int64", "classes=7")],
+                                      "nodes": [("out", "aten.index_select.default", [node("x"), 1, node("t")], {})], "outputs": ["out"]},
+    "index_select_last_dim_arange": {"inputs": [("x", [6, 9], "input")],
+                                     "nodes": [("a", "aten.arange.start_step", [1, 9, 3], {"dtype": {"dtype": "int64"}}),
+                                               ("out", "aten.index_select.default", [node("x"), -1, node("a")], {})], "outputs": ["out"]},
+    "embedding_2d_indices": {"inputs": [("w", [11, 6], "parameter"), ("t", [3, 5], "input", "int64", "classes=11")],
+                             "nodes": [("out", "aten.embedding.default", [node("w"), node("t")], {})], "outputs": ["out"]},
+    "embedding_padding_idx_then_sum": {"inputs": [("w", [13, 7], "parameter"), ("t", [4, 6], "input", "int64", "classes=13")],
+                                       "nodes": [("e", "aten.embedding.default", [node("w"), node("t"), 0], {}),
+                                                 ("out", "aten.sum.dim_IntList", [node("e"), [1]], {})], "outputs": ["out"]},
+    # Nearest upsampling, ATen's legacy "nearest": min(floor(o * scale), I - 1) with a float32 scale.
+    "upsample_nearest2d_scale_factor2": one("aten.upsample_nearest2d.vec", [2, 3, 5, 4], None, [2.0, 2.0]),
+    "upsample_nearest2d_10_to_16": one("aten.upsample_nearest2d.vec", [2, 3, 10, 7], [16, 11], None),
+    "upsample_nearest2d_default_scales": one("aten.upsample_nearest2d.default", [2, 2, 4, 4], [6, 9], 1.7, 2.3),
+    "upsample_nearest1d_downsample": one("aten.upsample_nearest1d.default", [2, 3, 13], [5]),
+    "upsample_nearest3d_mixed": one("aten.upsample_nearest3d.vec", [1, 2, 3, 4, 5], None, [2.0, 1.5, 1.0]),
     "prelu_per_channel": {"inputs": [("x", [2, 6, 4, 5], "input"), ("w", [6], "parameter")],
                           "nodes": [("out", "aten.prelu.default", [node("x"), node("w")], {})], "outputs": ["out"]},
     "diag_matmul_row_scale": {"inputs": [("v", [37], "input"), ("b", [37, 29], "input")],
@@ -484,6 +530,36 @@ CASES: dict[str, dict] = {
     "linear_addmm_transposed_weight": {"inputs": [("x", [33, 70], "input"), ("w", [50, 70], "parameter"), ("b", [50], "parameter")],
                                        "nodes": [("wt", "aten.permute.default", [node("w"), [1, 0]], {}),
                                                  ("out", "aten.addmm.default", [node("b"), node("x"), node("wt")], {})], "outputs": ["out"]},
+    # What nn.GRUCell / nn.LSTMCell export on CUDA: two gate matmuls, then the fused cell (gate chunks sliced, one chain).
+    "fused_gru_cell_biases": {"inputs": [("ig", [3, 21], "input"), ("hg", [3, 21], "input"), ("h", [3, 7], "input"),
+                                         ("bi", [21], "parameter"), ("bh", [21], "parameter")],
+                              "nodes": [("t", "aten._thnn_fused_gru_cell.default", [node("ig"), node("hg"), node("h"), node("bi"), node("bh")], {}),
+                                        ("out", "getitem", [node("t"), 0], {})], "outputs": ["out"]},
+    "fused_gru_cell_no_bias_from_mm": {"inputs": [("x", [4, 10], "input"), ("h", [4, 9], "input"), ("wi", [27, 10], "parameter"),
+                                                  ("wh", [27, 9], "parameter")],
+                                       "nodes": [("wit", "aten.t.default", [node("wi")], {}), ("ig", "aten.mm.default", [node("x"), node("wit")], {}),
+                                                 ("wht", "aten.t.default", [node("wh")], {}), ("hg", "aten.mm.default", [node("h"), node("wht")], {}),
+                                                 ("t", "aten._thnn_fused_gru_cell.default", [node("ig"), node("hg"), node("h")], {}),
+                                                 ("out", "getitem", [node("t"), 0], {})], "outputs": ["out"]},
+    "fused_lstm_cell_biases_hy_cy": {"inputs": [("ig", [5, 28], "input"), ("hg", [5, 28], "input"), ("c", [5, 7], "input"),
+                                                ("bi", [28], "parameter"), ("bh", [28], "parameter")],
+                                     "nodes": [("t", "aten._thnn_fused_lstm_cell.default", [node("ig"), node("hg"), node("c"), node("bi"), node("bh")], {}),
+                                               ("out", "getitem", [node("t"), 0], {}), ("cy", "getitem", [node("t"), 1], {})],
+                                     "outputs": ["out", "cy"]},
+    "fused_lstm_cell_no_bias": {"inputs": [("ig", [3, 36], "input"), ("hg", [3, 36], "input"), ("c", [3, 9], "input")],
+                                "nodes": [("t", "aten._thnn_fused_lstm_cell.default", [node("ig"), node("hg"), node("c"), None, None], {}),
+                                          ("out", "getitem", [node("t"), 0], {})], "outputs": ["out"]},
+    # torch.ones_like(torch.empty(...)) as cosine_embedding_loss exports it: the empty tensor lends only its shape.
+    "empty_permuted_full_like": {"inputs": [("x", [5, 37], "input")],
+                                 "nodes": [("e", "aten.empty_permuted.default", [[5, 37], [1, 0]], {"dtype": {"dtype": "float32"}}),
+                                           ("f", "aten.full_like.default", [node("e"), 1], {}),
+                                           ("g", "aten.empty.memory_format", [[37]], {"dtype": {"dtype": "float32"}}),
+                                           ("z", "aten.mul.Tensor", [node("g"), 0.0], {}),
+                                           ("s", "aten.sub.Tensor", [node("f"), node("x")], {}),
+                                           ("out", "aten.add.Tensor", [node("s"), node("z")], {})], "outputs": ["out"]},
+    "fill_scalar_like": {"inputs": [("x", [5, 37], "input")],
+                         "nodes": [("f", "aten.fill.Scalar", [node("x"), 1.5], {}),
+                                   ("out", "aten.sub.Tensor", [node("f"), node("x")], {})], "outputs": ["out"]},
 }
 
 
@@ -504,6 +580,8 @@ def graph_for(name: str, torch) -> tuple[dict, dict]:
             values[tname] = torch.randn(*shape, generator=generator, dtype=torch.float64)
         if "positive" in flags:  # a variance
             values[tname] = values[tname].abs() + 0.5
+        if "nans" in flags:  # every seventh element NaN, for ops whose NaN handling is part of torch's contract
+            values[tname].view(-1)[::7] = float("nan")
         inputs.append({"name": tname, "shape": shape, "dtype": "int64" if "int64" in flags else "float32", "role": role})
     nodes = []
     for nname, target, args, kwargs in case["nodes"]:
@@ -550,8 +628,37 @@ def efficient_attention_reference(torch, q, k, v, bias, compute_log_sumexp, drop
     return out, torch.zeros(q.shape[:-1], dtype=q.dtype), torch.zeros((), dtype=torch.int64), torch.zeros((), dtype=torch.int64)
 
 
+def fused_gru_cell_reference(torch, input_gates, hidden_gates, hx, input_bias=None, hidden_bias=None):
+    """_thnn_fused_gru_cell (CUDA only) through torch's own CPU gru_cell: the input gates are the input under an identity
+    W_ih; W_hh is solved so that hx @ W_hh.T is the hidden gates (exact in float64 for a batch no larger than H)."""
+    width = input_gates.shape[1]
+    w_hh = (hx.T @ torch.linalg.inv(hx @ hx.T) @ hidden_gates).T
+    assert torch.allclose(hx @ w_hh.T, hidden_gates, atol=1e-9), "hx has no right inverse: keep the batch below H"
+    hy = torch.ops.aten.gru_cell.default(input_gates, hx, torch.eye(width, dtype=hx.dtype), w_hh, input_bias, hidden_bias)
+    return hy, torch.zeros(hx.shape[0], 5 * hx.shape[1], dtype=hx.dtype)
+
+
+def fused_lstm_cell_reference(torch, input_gates, hidden_gates, cx, input_bias=None, hidden_bias=None):
+    """_thnn_fused_lstm_cell (CUDA only) through torch's own CPU lstm_cell: identity W_ih on the input gates, and a hidden
+    state hx = I[B, H] under a W_hh whose first B columns are hidden_gates.T (only the gates read hx; the update reads cx;
+    needs a batch no larger than H)."""
+    batch, width = input_gates.shape
+    hx = torch.eye(batch, cx.shape[1], dtype=cx.dtype)
+    w_hh = torch.zeros(width, cx.shape[1], dtype=cx.dtype)
+    w_hh[:, :batch] = hidden_gates.T
+    hy, cy = torch.ops.aten.lstm_cell.default(input_gates, [hx, cx], torch.eye(width, dtype=cx.dtype), w_hh, input_bias, hidden_bias)
+    return hy, cy, torch.zeros(batch, width, dtype=cx.dtype)
+
+
+# Ops whose torch 1.13 kernel is CUDA only: always computed with these CPU equivalents.
+CUDA_ONLY_REFERENCES = {
+    "aten._thnn_fused_gru_cell.default": fused_gru_cell_reference,
+    "aten._thnn_fused_lstm_cell.default": fused_lstm_cell_reference,
+}
+
 # Ops newer than Debian's torch 1.13, computed with the older op they were split from (same math).
 REFERENCE_FALLBACKS = {
+    "aten.empty_permuted.default": lambda torch, size, layout, **kwargs: torch.empty(size, **kwargs),
     "aten.scaled_dot_product_attention.default": attention_reference,
     "aten._scaled_dot_product_efficient_attention.default": efficient_attention_reference,
     "aten._native_batch_norm_legit_no_training.default":
@@ -576,6 +683,8 @@ def run_node(torch, target: str, args: list, kwargs: dict, values: dict):
     decoded = [decode(a) for a in args]
     if target == "getitem":
         return decoded[0][decoded[1]]
+    if target in CUDA_ONLY_REFERENCES:
+        return CUDA_ONLY_REFERENCES[target](torch, *decoded, **{k: decode(v) for k, v in kwargs.items()})
     if target in REFERENCE_FALLBACKS and not hasattr(torch.ops.aten, target.split(".")[1]):
         return REFERENCE_FALLBACKS[target](torch, *decoded, **{k: decode(v) for k, v in kwargs.items()})
     namespace, op, overload = target.split(".")
@@ -708,7 +817,15 @@ def run_entry(torch, library: str, inputs: list, expected: list, tf32=None) -> i
                 return 1
             report.append(f"{got.numel()} indices exact")
             continue
-        got = got.double()
+        got, want = got.double(), want.double()
+        # Where torch's result is NaN (NaN inputs it propagates), the candidate must be NaN too; everywhere else finite.
+        nan = torch.isnan(want)
+        if (nan & ~torch.isnan(got)).any():
+            print(f"output {index}: {int((nan & ~torch.isnan(got)).sum())} of {int(nan.sum())} elements torch makes NaN are numbers here")
+            return 1
+        if nan.any():
+            report.append(f"{int(nan.sum())} NaN as torch")
+            got, want = got[~nan], want[~nan]
         if not torch.isfinite(got).all():
             print(f"output {index}: {int((~torch.isfinite(got)).sum())} of {got.numel()} not finite (unwritten or NaN)")
             return 1

@@ -26,8 +26,7 @@ public sealed partial class CudaEmitter
     private FusedCode WriteFusedFunction(string function, string comment, PointwiseExpression expression, IReadOnlyList<string> loads, Shape shape, bool withAccumulator)
     {
         var (statements, result) = ExpressionWriter.Write(expression, leaf => leaf == Epilogue.Accumulator ? "acc" : Invariant($"e{Index(loads, leaf)}"));
-        _helpers |= statements.Any(s => s.Contains("kf_maximum(", StringComparison.Ordinal)) ? DeviceHelpers.Maximum : 0;
-        _helpers |= statements.Any(s => s.Contains("kf_minimum(", StringComparison.Ordinal)) ? DeviceHelpers.Minimum : 0;
+        UseExpressionHelpers(statements);
         var w = _kernels;
         w.Line($"// {comment}");
         IEnumerable<string> parameters = [.. withAccumulator ? [AccumulatorParameter] : Array.Empty<string>(), .. loads.Select((_, j) => Invariant($"float e{j}"))];

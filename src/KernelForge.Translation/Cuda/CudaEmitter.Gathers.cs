@@ -20,10 +20,12 @@ public sealed partial class CudaEmitter
         var source = _values[operation.Source].Shape;
         var index = _values[operation.Index];
         var extent = source[operation.Axis];
+        // An index of the result's shape is read at the output's own offset; a broadcast one at the offset of its coordinates.
+        var position = index.Shape == operation.Result.Shape ? "o" : SourceOffset(index.Shape, d => Invariant($"c{d}"));
         EmitCopy(operation, "gather", [operation.Source, operation.Index],
-            Invariant($"reading the source at the index's position along axis {operation.Axis} ({CType(index.DataType)} index, NaN outside [0, {extent}))"), w =>
+            Invariant($"reading the source at the index's position along axis {operation.Axis} ({CType(index.DataType)} index{(position == "o" ? "" : Invariant($" {index.Shape}, broadcast"))}, NaN outside [0, {extent}))"), w =>
             {
-                WriteIndexLoad(w, index.DataType, "__ldg(x1 + o)", extent);
+                WriteIndexLoad(w, index.DataType, $"__ldg(x1 + {position})", extent);
                 var offset = SourceOffset(source, d => d == operation.Axis ? "k" : Invariant($"c{d}"));
                 w.Line($"y[o] = {InRange(extent)} ? __ldg(x0 + {offset}) : {CudaLiteral.Format(float.NaN)};");
             }, [CType(DataType.Float32), CType(index.DataType)]);

@@ -1,6 +1,6 @@
 namespace KernelForge.Translation.Cuda;
 
-/// <summary>The helper functions written once at the top of a file: shape checks, NaN-propagating max/min, warp and block reductions.</summary>
+/// <summary>The helper functions written once at the top of a file: shape checks, NaN-propagating max/min, remainder, warp and block reductions.</summary>
 public sealed partial class CudaEmitter
 {
     private static void WriteHelpers(CudaWriter file, DeviceHelpers helpers)
@@ -37,6 +37,19 @@ public sealed partial class CudaEmitter
         {
             file.Line("// torch.minimum: NaN if either operand is NaN.");
             file.Line("__device__ __forceinline__ float kf_minimum(float a, float b) { return a != a ? a : (b != b ? b : fminf(a, b)); }");
+            file.Line();
+        }
+
+        if (helpers.HasFlag(DeviceHelpers.Remainder))
+        {
+            // ATen's remainder_kernel_cuda for floats (aten/src/ATen/native/cuda/BinaryRemainderKernel.cu, torch 1.x and 2.x
+            // alike): fmod, then the divisor added when the remainder is not zero and its sign is not the divisor's
+            // (c10::signs_differ compares x < 0, so -0.0 counts as positive). Not a - b * floor(a / b), which rounds differently.
+            file.Line("// torch.remainder: Python's modulo, the result has the divisor's sign.");
+            file.Open("__device__ __forceinline__ float kf_remainder(float a, float b)");
+            file.Line("const float r = fmodf(a, b);");
+            file.Line("return (r != 0.0f && ((r < 0.0f) != (b < 0.0f))) ? r + b : r;");
+            file.Close();
             file.Line();
         }
 
@@ -131,6 +144,15 @@ public sealed partial class CudaEmitter
                 file.Close();
                 file.Line();
             }
+        }
+    }
+
+    /// <summary>Marks the helper functions that <paramref name="statements"/> (an <see cref="ExpressionWriter"/>'s output) call, so the file defines them.</summary>
+    private void UseExpressionHelpers(IReadOnlyList<string> statements)
+    {
+        foreach (var (call, helper) in new[] { ("kf_maximum(", DeviceHelpers.Maximum), ("kf_minimum(", DeviceHelpers.Minimum), ("kf_remainder(", DeviceHelpers.Remainder) })
+        {
+            _helpers |= statements.Any(s => s.Contains(call, StringComparison.Ordinal)) ? helper : 0;
         }
     }
 

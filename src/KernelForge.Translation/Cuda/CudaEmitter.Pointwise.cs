@@ -20,8 +20,7 @@ public sealed partial class CudaEmitter
         var w = _kernels;
         w.Line($"// {name}: {operation.Result} = {operation.Expression}");
         var (statements, result) = ExpressionWriter.Write(operation.Expression, leaf => Invariant($"a{Index(leaves, leaf)}"));
-        _helpers |= statements.Any(s => s.Contains("kf_maximum(", StringComparison.Ordinal)) ? DeviceHelpers.Maximum : 0;
-        _helpers |= statements.Any(s => s.Contains("kf_minimum(", StringComparison.Ordinal)) ? DeviceHelpers.Minimum : 0;
+        UseExpressionHelpers(statements);
         w.Open($"__device__ __forceinline__ float {name}_apply({string.Join(", ", leaves.Select((_, j) => $"float a{j}"))})");
         foreach (var statement in statements)
         {

@@ -122,6 +122,9 @@ public sealed partial class CudaEmitter
             case AdaptivePoolOp adaptivePool:
                 EmitAdaptivePool(adaptivePool);
                 break;
+            case UpsampleNearestOp upsample:
+                EmitUpsampleNearest(upsample);
+                break;
             case ConvolutionOp convolution:
                 EmitConvolution(convolution);
                 break;

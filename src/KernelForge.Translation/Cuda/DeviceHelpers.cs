@@ -23,4 +23,5 @@ internal enum DeviceHelpers
     BlockArgMax = 1 << 15 | ArgMax,
     ArgMin = 1 << 16,
     BlockArgMin = 1 << 17 | ArgMin,
+    Remainder = 1 << 18,
 }

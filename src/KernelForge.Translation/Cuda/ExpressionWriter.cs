@@ -5,7 +5,8 @@ namespace KernelForge.Translation.Cuda;
 /// <summary>Turns a <see cref="PointwiseExpression"/> into float32 statements with torch's CUDA numerics, computing equal subtrees once.</summary>
 /// <remarks>
 /// Numerics follow ATen's float kernels: <c>expf</c> (not <c>__expf</c>), IEEE division, sigmoid as <c>1 / (1 + exp(-x))</c>,
-/// exact GELU with <c>erff</c>, pow by small constants as products (ATen's <c>pow_tensor_scalar</c> special cases).
+/// exact GELU with <c>erff</c>, pow by small constants as products (ATen's <c>pow_tensor_scalar</c> special cases),
+/// remainder and fmod from <c>fmodf</c> (<c>kf_remainder</c>, <see cref="CudaEmitter"/>'s helpers, adds the divisor as ATen does).
 /// </remarks>
 internal sealed class ExpressionWriter(Func<string, string> leafName)
 {
@@ -106,6 +107,8 @@ internal sealed class ExpressionWriter(Func<string, string> leafName)
             BinaryOpKind.Maximum => $"kf_maximum({a}, {b})",
             BinaryOpKind.Minimum => $"kf_minimum({a}, {b})",
             BinaryOpKind.Pow => $"powf({a}, {b})",
+            BinaryOpKind.Remainder => $"kf_remainder({a}, {b})",
+            BinaryOpKind.Fmod => $"fmodf({a}, {b})",  // ATen's fmod_kernel_cuda: ::fmod of the two floats
             BinaryOpKind.Greater => $"{a} > {b} ? 1.0f : 0.0f",  // bools are 1 or 0 in registers; NaN compares false, as in torch
             BinaryOpKind.Less => $"{a} < {b} ? 1.0f : 0.0f",
             BinaryOpKind.GreaterEqual => $"{a} >= {b} ? 1.0f : 0.0f",

@@ -177,10 +177,12 @@ internal sealed partial class AtenImporter
 
     /// <summary>
     /// <c>gather(x, axis, index)</c> into <paramref name="resultName"/>: an int64 index (read as such), or float32 labels or
-    /// aranges (integers; the axis then has at most 2^24 positions), of x's rank and no larger off the axis.
+    /// aranges (integers; the axis then has at most 2^24 positions), of x's rank and no larger off the axis. The result has
+    /// the index's shape, or <paramref name="shape"/>, to which the index broadcasts off the axis (<see cref="GatherOp"/>).
     /// </summary>
-    private IRValue? Gather(ExportedNode node, IRValue x, IRValue index, int axis, string resultName, bool registerAsNode)
+    private IRValue? Gather(ExportedNode node, IRValue x, IRValue index, int axis, string resultName, bool registerAsNode, Shape? shape = null)
     {
+        var result = shape ?? index.Shape;
         if (!AreFloat32(node, x))
         {
             return null;
@@ -193,7 +195,8 @@ internal sealed partial class AtenImporter
             return null;
         }
 
-        if (x.Shape.Rank == 0 || index.Shape.Rank != x.Shape.Rank || Enumerable.Range(0, x.Shape.Rank).Any(d => d != axis && index.Shape[d] > x.Shape[d]))
+        if (x.Shape.Rank == 0 || index.Shape.Rank != x.Shape.Rank || result.Rank != x.Shape.Rank
+            || Enumerable.Range(0, x.Shape.Rank).Any(d => (d != axis && result[d] > x.Shape[d]) || (index.Shape[d] != result[d] && (d == axis || index.Shape[d] != 1))))
         {
             _diagnostics.Error(node.Name, $"{node.Target}: an index of shape {index.Shape} does not fit {x.Shape} along dim {axis}; torch refuses it too.");
             return null;
@@ -205,13 +208,33 @@ internal sealed partial class AtenImporter
             return null;
         }
 
-        return Emit(node, new GatherOp(new IRValue(resultName, index.Shape, DataType.Float32), x.Name, index.Name, axis), registerAsNode);
+        return Emit(node, new GatherOp(new IRValue(resultName, result, DataType.Float32), x.Name, index.Name, axis), registerAsNode);
     }
 
-    /// <summary><paramref name="value"/> seen as <paramref name="shape"/> (the same elements): itself when the shape is its own.</summary>
-    private IRValue View(ExportedNode node, IRValue value, Shape shape, string what) => value.Shape == shape
-        ? value
-        : Emit(node, new ReshapeOp(new IRValue(FreshName(value.Name + "_" + what), shape, value.DataType), value.Name), isNodeResult: false);
+    /// <summary>
+    /// <paramref name="value"/> seen as <paramref name="shape"/> (the same elements): itself when the shape is its own. A view
+    /// of labels or of exact integers is one too, so a gather can still take it as an index.
+    /// </summary>
+    private IRValue View(ExportedNode node, IRValue value, Shape shape, string what)
+    {
+        if (value.Shape == shape)
+        {
+            return value;
+        }
+
+        var view = Emit(node, new ReshapeOp(new IRValue(FreshName(value.Name + "_" + what), shape, value.DataType), value.Name), isNodeResult: false);
+        if (_labels.Contains(value.Name))
+        {
+            _labels.Add(view.Name);
+        }
+
+        if (_exactIntegers.Contains(value.Name))
+        {
+            _exactIntegers.Add(view.Name);
+        }
+
+        return view;
+    }
 
     /// <summary>The sum of every element of <paramref name="value"/> (itself when it is 0-d), a helper named after the node.</summary>
     private IRValue SumAll(ExportedNode node, IRValue value, string what) => value.Shape.Rank == 0

@@ -199,14 +199,20 @@ internal sealed partial class AtenImporter
         return true;
     }
 
-    /// <summary>full, full_like, zeros, ones, zeros_like, ones_like: a 0-d constant broadcast to the shape (inlined into its readers).</summary>
+    /// <summary>
+    /// full, full_like, fill.Scalar, zeros, ones, zeros_like, ones_like, and float32 empty, empty_permuted, empty_like (zeros): a 0-d constant
+    /// broadcast to the shape (inlined into its readers).
+    /// </summary>
     private bool ImportFilled(ExportedNode node)
     {
         var target = node.Target;
-        var like = target.Contains("_like", StringComparison.Ordinal);
+        var like = target.Contains("_like", StringComparison.Ordinal) || target == "aten.fill.Scalar";  // fill(self, value): full_like
+        var valueName = target == "aten.fill.Scalar" ? "value" : "fill_value";
         var fromSelf = target.StartsWith("aten.new_", StringComparison.Ordinal);  // new_zeros(self, size): self gives only dtype and device
         Shape? shape = null;
-        double? value = target.Contains("zeros", StringComparison.Ordinal) ? 0.0 : target.Contains("ones", StringComparison.Ordinal) ? 1.0 : null;
+        // empty, empty_permuted, empty_like: torch promises nothing about the contents, so any fill is faithful; zeros is the cheapest.
+        var empty = target.StartsWith("aten.empty", StringComparison.Ordinal);
+        double? value = empty || target.Contains("zeros", StringComparison.Ordinal) ? 0.0 : target.Contains("ones", StringComparison.Ordinal) ? 1.0 : null;
         var ok = true;
         if (like)
         {
@@ -219,17 +225,17 @@ internal sealed partial class AtenImporter
             shape = size is null ? Shape.Scalar : Shape.Of(size);
         }
 
-        if (value is null && node.Argument(fromSelf ? 2 : 1, "fill_value") is BoolArgument flag)
+        if (value is null && node.Argument(fromSelf ? 2 : 1, valueName) is BoolArgument flag)
         {
             value = flag.Value ? 1.0 : 0.0;
         }
 
         if (value is null)
         {
-            ok &= TryNumber(node, fromSelf ? 2 : 1, "fill_value", null, out value);
+            ok &= TryNumber(node, fromSelf ? 2 : 1, valueName, null, out value);
         }
 
-        if (ok && shape is not null && value is not null && node.Argument(KeywordOnly, "dtype") is DataTypeArgument { Name: "bool" })
+        if (ok && !empty && shape is not null && value is not null && node.Argument(KeywordOnly, "dtype") is DataTypeArgument { Name: "bool" })
         {
             // A bool fill (torch.ones(..., dtype=torch.bool) before triu/tril makes a mask): value != 0, broadcast; bools
             // live only inside fused chains, so it is never stored.
@@ -239,7 +245,7 @@ internal sealed partial class AtenImporter
         }
 
         // An int64 or int32 fill of an integer below 2^24 is exact as float32 (the zero of a safe label, a count's start).
-        if (!ok || (!(value is { } number && IsExactIntegerFill(node, number)) && !IsFloat32OrAbsent(node, "dtype")))
+        if (!ok || (!(!empty && value is { } number && IsExactIntegerFill(node, number)) && !IsFloat32OrAbsent(node, "dtype")))
         {
             return false;
         }
@@ -329,79 +335,6 @@ internal sealed partial class AtenImporter
         var distance = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_distance"), Shape.Of(rows, columns), DataType.Float32), BinaryOpKind.Sub, columnIndex.Name, rowColumn.Name), isNodeResult: false);
         var kind = lower ? BinaryOpKind.LessEqual : BinaryOpKind.GreaterEqual;
         return Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_mask"), Shape.Of(rows, columns), DataType.Bool), kind, distance.Name, Constant(node, diagonal).Name), isNodeResult: false);
-    }
-
-    /// <summary><c>split.Tensor(self, split_size, dim=0)</c> and <c>split_with_sizes(self, split_sizes, dim=0)</c>: a tuple of slices, each a copy when read.</summary>
-    private bool ImportSplit(ExportedNode node)
-    {
-        var withSizes = node.Target.Contains("split_with_sizes", StringComparison.Ordinal);
-        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, withSizes ? "split_sizes" : "split_size", out var sizes) & TryIntList(node, 2, "dim", out var dims)))
-        {
-            return false;
-        }
-
-        if (sizes is null or [] || x.Shape.Rank == 0 || dims is { Length: > 1 } || !TryAxis(node, dims is [var d] ? d : 0, x.Shape.Rank, out var axis))
-        {
-            return sizes is null or [] || x.Shape.Rank == 0 ? Unsupported(node, "split sizes of a tensor with dims") : false;
-        }
-
-        var extent = x.Shape[axis];
-        var lengths = new List<long>();
-        if (withSizes)
-        {
-            lengths.AddRange(sizes);
-        }
-        else
-        {
-            for (var start = 0L; start < extent; start += sizes[0])
-            {
-                lengths.Add(Math.Min(sizes[0], extent - start));
-            }
-        }
-
-        if (lengths.Any(l => l < 1) || lengths.Sum() != extent)
-        {
-            _diagnostics.Error(node.Name, Invariant($"{node.Target}: pieces [{string.Join(", ", lengths)}] do not cover dim {axis} of {x.Shape}; torch refuses it too."));
-            return false;
-        }
-
-        var pieces = new List<(IRValue? Value, string? Reason)>();
-        var offset = 0L;
-        foreach (var length in lengths)
-        {
-            var shape = Shape.Of([.. x.Shape.Extents.SetItem(axis, length)]);
-            var name = FreshName(Invariant($"{node.Name}_{pieces.Count}"));
-            pieces.Add((Emit(node, length == extent
-                ? new ReshapeOp(x with { Name = name }, x.Name)
-                : new SliceOp(new IRValue(name, shape, x.DataType), x.Name, axis, offset, 1), isNodeResult: false), null));
-            offset += length;
-        }
-
-        _tuples[node.Name] = [.. pieces];
-        return true;
-    }
-
-    /// <summary><c>pixel_shuffle(self, upscale_factor)</c>: <c>[N, C·r², H, W]</c> viewed as <c>[N, C, r, r, H, W]</c>, permuted to <c>[N, C, H, r, W, r]</c>, viewed as <c>[N, C, H·r, W·r]</c>.</summary>
-    private bool ImportPixelShuffle(ExportedNode node)
-    {
-        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "upscale_factor", out var factors)))
-        {
-            return false;
-        }
-
-        if (factors is not [var r and > 0] || x.Shape.Rank < 3 || x.Shape[^3] % (r * r) != 0)
-        {
-            return Unsupported(node, Invariant($"pixel_shuffle of {x.Shape} by {(factors is [var f] ? f : 0)} (channels must divide by the factor squared)"));
-        }
-
-        var lead = x.Shape.Extents[..^3];
-        var (c, h, w) = (x.Shape[^3] / (r * r), x.Shape[^2], x.Shape[^1]);
-        var k = lead.Length;
-        var split = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of([.. lead, c, r, r, h, w]), x.DataType), x.Name), isNodeResult: false);
-        int[] order = [.. Enumerable.Range(0, k), k, k + 3, k + 1, k + 4, k + 2];
-        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
-        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. lead, c, h * r, w * r]), x.DataType), permuted.Name));
-        return true;
     }
 
     /// <summary><c>diag(self, diagonal=0)</c> of a vector: the diagonal matrix (a matrix's diagonal, or another diagonal, is refused).</summary>

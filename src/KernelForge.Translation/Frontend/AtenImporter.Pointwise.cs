@@ -4,7 +4,7 @@ using KernelForge.Translation.IR;
 
 namespace KernelForge.Translation.Frontend;
 
-/// <summary>Elementwise ATen ops: activations, arithmetic with tensors or Python scalars, clamps.</summary>
+/// <summary>Elementwise ATen ops: activations, arithmetic with tensors or Python scalars (remainder and fmod too), clamps by numbers or tensors.</summary>
 internal sealed partial class AtenImporter
 {
     private static readonly FrozenDictionary<string, UnaryOpKind> UnaryTargets = new Dictionary<string, UnaryOpKind>
@@ -61,6 +61,11 @@ internal sealed partial class AtenImporter
         ["aten.pow.Tensor_Scalar"] = BinaryOpKind.Pow,
         ["aten.pow.Tensor_Tensor"] = BinaryOpKind.Pow,
         ["aten.pow.Scalar"] = BinaryOpKind.Pow,
+        ["aten.remainder.Tensor"] = BinaryOpKind.Remainder,
+        ["aten.remainder.Scalar"] = BinaryOpKind.Remainder,
+        ["aten.remainder.Scalar_Tensor"] = BinaryOpKind.Remainder,
+        ["aten.fmod.Tensor"] = BinaryOpKind.Fmod,
+        ["aten.fmod.Scalar"] = BinaryOpKind.Fmod,
         ["aten.gt.Tensor"] = BinaryOpKind.Greater,
         ["aten.gt.Scalar"] = BinaryOpKind.Greater,
         ["aten.lt.Tensor"] = BinaryOpKind.Less,
@@ -182,5 +187,75 @@ internal sealed partial class AtenImporter
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>clamp.Tensor(self, min=None, max=None)</c>, <c>clamp_min.Tensor(self, min)</c>, <c>clamp_max.Tensor(self, max)</c>:
+    /// bounds that are tensors, broadcast with self (the result takes the broadcast shape, as torch's ternary iterator does).
+    /// </summary>
+    /// <remarks>
+    /// ATen's CUDA <c>clamp_kernel_impl</c> returns self if it is NaN, else a NaN bound, else <c>min(max(self, min), max)</c>;
+    /// with one bound it is <c>maximum</c> or <c>minimum</c>. NaN-propagating maximum then minimum gives NaN in exactly those
+    /// cases, and <c>max</c> where the bounds cross (min &gt; max), as ATen does.
+    /// </remarks>
+    private bool ImportClampTensor(ExportedNode node)
+    {
+        IRValue? min = null, max = null;
+        var ok = TryTensor(node, 0, "self", out var x) & node.Target switch
+        {
+            "aten.clamp_min.Tensor" => TryOptionalOperand(node, 1, "min", out min),
+            "aten.clamp_max.Tensor" => TryOptionalOperand(node, 1, "max", out max),
+            _ => TryOptionalOperand(node, 1, "min", out min) & TryOptionalOperand(node, 2, "max", out max),
+        };
+        if (!ok || !AreFloat32(node, [x, .. new[] { min, max }.OfType<IRValue>()]))
+        {
+            return false;
+        }
+
+        if (min is null && max is null)
+        {
+            _diagnostics.Error(node.Name, $"{node.Target}: both bounds are None; torch refuses it too (\"At least one of 'min' or 'max' must not be None\").");
+            return false;
+        }
+
+        var shape = x.Shape;
+        foreach (var bound in new[] { min, max }.OfType<IRValue>())
+        {
+            if (Broadcasting.Broadcast(shape, bound.Shape) is not { } broadcast)
+            {
+                _diagnostics.Error(node.Name, $"{node.Target}: shapes {x.Shape}, {min?.Shape.ToString() ?? "None"} and {max?.Shape.ToString() ?? "None"} do not broadcast.");
+                return false;
+            }
+
+            shape = broadcast;
+        }
+
+        var current = x;
+        if (min is not null)
+        {
+            var lower = new IRValue(max is null ? node.Name : FreshName(node.Name + "_lower"), max is null ? shape : Broadcasting.Broadcast(x.Shape, min.Shape)!, DataType.Float32);
+            current = Emit(node, new BinaryOp(lower, BinaryOpKind.Maximum, current.Name, min.Name), isNodeResult: max is null);
+        }
+
+        if (max is not null)
+        {
+            Emit(node, new BinaryOp(new IRValue(node.Name, shape, DataType.Float32), BinaryOpKind.Minimum, current.Name, max.Name));
+        }
+
+        return true;
+    }
+
+    /// <summary>An optional tensor argument (None or absent: null); a Python number is made a 0-d constant, as for <see cref="TryOperand"/>.</summary>
+    private bool TryOptionalOperand(ExportedNode node, int index, string name, out IRValue? value)
+    {
+        value = null;
+        if (node.Argument(index, name) is null or NoneArgument)
+        {
+            return true;
+        }
+
+        var ok = TryOperand(node, index, name, out var operand);
+        value = ok ? operand : null;
+        return ok;
     }
 }

@@ -104,6 +104,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.elu.default" or "aten.selu.default" or "aten.leaky_relu.default" or "aten.softplus.default" or "aten.hardsigmoid.default"
             or "aten.hardswish.default" or "aten.mish.default" or "aten.threshold.default" => ImportBranchActivation(node),
         "aten.clamp.default" or "aten.clamp_min.default" or "aten.clamp_max.default" or "aten.hardtanh.default" => ImportClamp(node),
+        "aten.clamp.Tensor" or "aten.clamp_min.Tensor" or "aten.clamp_max.Tensor" => ImportClampTensor(node),
         "aten.sum.dim_IntList" or "aten.sum.default" => ImportReduction(node, ReductionKind.Sum),
         "aten.mean.dim" or "aten.mean.default" => ImportReduction(node, ReductionKind.Mean),
         "aten.amax.default" or "aten.max.default" => ImportReduction(node, ReductionKind.Max),
@@ -136,13 +137,22 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.stack.default" => ImportStack(node),
         "aten.split.Tensor" or "aten.split_with_sizes.default" or "aten.unsafe_split.Tensor" or "aten.unsafe_split_with_sizes.default" => ImportSplit(node),
         "aten.pixel_shuffle.default" => ImportPixelShuffle(node),
+        "aten.pixel_unshuffle.default" => ImportPixelUnshuffle(node),
+        "aten.unbind.int" => ImportUnbind(node),
+        "aten.index_select.default" => ImportIndexSelect(node),
+        "aten.embedding.default" => ImportEmbedding(node),
+        "aten.upsample_nearest1d.default" or "aten.upsample_nearest2d.default" or "aten.upsample_nearest3d.default"
+            or "aten.upsample_nearest1d.vec" or "aten.upsample_nearest2d.vec" or "aten.upsample_nearest3d.vec" => ImportUpsampleNearest(node),
         "aten.diag.default" => ImportDiag(node),
         "aten.prelu.default" or "aten._prelu_kernel.default" => ImportPrelu(node),
         "aten.mse_loss.default" or "aten.smooth_l1_loss.default" or "aten.huber_loss.default" => ImportPointwiseLoss(node),
         "aten.constant_pad_nd.default" => ImportConstantPad(node),
         "aten.full.default" or "aten.full_like.default" or "aten.zeros.default" or "aten.ones.default" or "aten.zeros_like.default" or "aten.ones_like.default"
-            or "aten.new_zeros.default" or "aten.new_ones.default" or "aten.new_full.default" => ImportFilled(node),
+            or "aten.new_zeros.default" or "aten.new_ones.default" or "aten.new_full.default"
+            or "aten.empty.memory_format" or "aten.empty_permuted.default" or "aten.empty_like.default" or "aten.fill.Scalar" => ImportFilled(node),
         "aten.arange.default" or "aten.arange.start" or "aten.arange.start_step" => ImportArange(node),
+        "aten._thnn_fused_gru_cell.default" => ImportFusedRecurrentCell(node, RecurrentCell.Gru),
+        "aten._thnn_fused_lstm_cell.default" => ImportFusedRecurrentCell(node, RecurrentCell.Lstm),
         "aten.tril.default" or "aten.triu.default" => ImportTriangle(node),
         "aten.scaled_dot_product_attention.default" or "aten._scaled_dot_product_efficient_attention.default"
             or "aten._scaled_dot_product_flash_attention.default" or "aten._scaled_dot_product_flash_attention_for_cpu.default"
@@ -224,8 +234,10 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
 
     /// <summary>
     /// Integer tensors built from <c>arange</c> (index masks) are carried as float32, exact below 2^24: an arange, and a
-    /// view or an add, sub, mul, neg, abs, min or max of such values and integral numbers, may be int64 in torch's
-    /// records; so may a node the importer declared exact before emitting it (an integer fill, a count of trues). Labels
+    /// view or an add, sub, mul, neg, abs, min, max, remainder or fmod of such values and integral numbers, may be int64 in
+    /// torch's records (a remainder of integers is exact in float32 as in int64: <c>|r| &lt; |divisor|</c>; only a modulo by
+    /// zero differs, NaN here where torch raises); so may a node the importer declared exact before emitting it (an integer
+    /// fill, a count of trues). Labels
     /// converted from int64 tensors have rules of their own (<see cref="IsLabelResult"/>); anything else of an integer type
     /// is refused by the caller.
     /// </summary>
@@ -239,7 +251,8 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
     private static readonly HashSet<string> IntegerPreservingTargets = new(StringComparer.Ordinal)
     {
         "aten.add.Tensor", "aten.add.Scalar", "aten.sub.Tensor", "aten.sub.Scalar", "aten.mul.Tensor", "aten.mul.Scalar",
-        "aten.neg.default", "aten.abs.default", "aten.maximum.default", "aten.minimum.default", "aten.unsqueeze.default",
+        "aten.neg.default", "aten.abs.default", "aten.maximum.default", "aten.minimum.default", "aten.remainder.Scalar",
+        "aten.remainder.Tensor", "aten.fmod.Scalar", "aten.fmod.Tensor", "aten.unsqueeze.default",
         "aten.view.default", "aten.reshape.default", "aten._unsafe_view.default", "aten.expand.default", "aten.squeeze.dim",
         "aten.squeeze.dims", "aten.clone.default", "aten.alias.default", "aten.permute.default", "aten.t.default",
         "aten.transpose.int", "aten.slice.Tensor",

@@ -15,6 +15,12 @@ public enum BinaryOpKind
     Minimum,
     Pow,
 
+    /// <summary>Python's modulo (torch.remainder): the result has the divisor's sign; see <c>ExpressionWriter</c> for ATen's formula.</summary>
+    Remainder,
+
+    /// <summary>C's <c>fmodf</c> (torch.fmod): the result has the dividend's sign.</summary>
+    Fmod,
+
     /// <summary>Comparisons and logical connectives: bool results (held as 1 or 0 in registers), see <see cref="BinaryOp.IsPredicate"/>.</summary>
     Greater,
     Less,

@@ -7,7 +7,10 @@ namespace KernelForge.Translation.IR;
 /// reads position <c>index[c]</c> (cross entropy's pick of each row's target class, multi-margin loss's target score).
 /// </summary>
 /// <remarks>
-/// The result has the index's shape; the index has the source's rank, and no larger extents off the axis. <see cref="Index"/>
+/// The result has the source's rank and no larger extents off the axis. The index has the result's rank, and each of its
+/// extents is the result's or, off the axis, 1: an index of the result's shape is <c>torch.gather</c>; one broadcast along
+/// the other axes (a <c>[1, K, 1]</c> index for a <c>[A, K, B]</c> result) picks the same positions in every row, which is
+/// <c>index_select</c> and <c>embedding</c>. <see cref="Index"/>
 /// is int64, read as <c>int64_t</c> (labels as the graph gives them: one of the two int64 readers besides views, with
 /// <see cref="ConvertOp"/>), or float32 holding integers (labels the importer converted, aranges), in which case the axis has
 /// at most 2^24 positions, so every in-range float index is exact and a rounded label stays out of range. An index outside

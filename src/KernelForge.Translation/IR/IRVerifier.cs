@@ -183,6 +183,13 @@ public static class IRVerifier
                     || source.Extents[^adaptive.SpatialRank..].Any(e => e < 1) || adaptive.OutputShape(source) != result.Shape):
                 errors.Error(result.Name, $"{adaptive.Describe()} of {source} into {result.Shape}: expected 1 to 3 spatial axes after a leading one, none empty, output extents at least 1, and the leading axes then the output size.");
                 break;
+            case UpsampleNearestOp upsample when operands[upsample.Source].Shape is var source
+                && (upsample.SpatialRank is < 1 or > 3 || source.Rank < upsample.SpatialRank + 1 || result.Shape.Rank != source.Rank
+                    || !source.Extents[..^upsample.SpatialRank].SequenceEqual(result.Shape.Extents[..^upsample.SpatialRank])
+                    || source.Extents[^upsample.SpatialRank..].Any(e => e < 1) || result.Shape.Extents[^upsample.SpatialRank..].Any(e => e < 1)
+                    || upsample.Scales.Any(s => !float.IsFinite(s) || s <= 0)):
+                errors.Error(result.Name, $"{upsample.Describe()} of {source} into {result.Shape}: expected 1 to 3 spatial axes after a leading one, none empty, the source's leading axes, and positive finite scales.");
+                break;
             case ConvolutionOp convolution:
                 CheckConvolution(convolution, operands, errors);
                 CheckEpilogue(convolution.Epilogue, result, operands, errors);
@@ -242,16 +249,17 @@ public static class IRVerifier
     }
 
     /// <summary>
-    /// A gather's index has the source's rank and the result's shape, no larger extents than the source off the axis (equal
-    /// ones when <paramref name="rowsMatch"/>: one index row per source row), and a float32 index an axis of at most 2^24.
+    /// A gather's result has the source's rank and no larger extents off the axis (equal ones when <paramref name="rowsMatch"/>:
+    /// one index row per source row, and then the index has the result's shape); the index has the result's extents, or 1 off
+    /// the axis (broadcast, <see cref="GatherOp"/>); a float32 index addresses an axis of at most 2^24.
     /// </summary>
     private static void CheckGather(Operation operation, int axis, IRValue source, IRValue index, bool rowsMatch, DiagnosticBag errors)
     {
         var (from, by, result) = (source.Shape, index.Shape, operation.Result.Shape);
-        if (axis < 0 || axis >= from.Rank || by.Rank != from.Rank || result != by || from[axis] < 1
-            || Enumerable.Range(0, from.Rank).Any(d => d != axis && (rowsMatch ? by[d] != from[d] : by[d] > from[d])))
+        if (axis < 0 || axis >= from.Rank || by.Rank != from.Rank || result.Rank != from.Rank || from[axis] < 1 || (rowsMatch && result != by)
+            || Enumerable.Range(0, from.Rank).Any(d => (by[d] != result[d] && (d == axis || by[d] != 1)) || (d != axis && (rowsMatch ? result[d] != from[d] : result[d] > from[d]))))
         {
-            errors.Error(operation.Result.Name, Invariant($"{operation.Describe()} of {from} by {by} into {result}: expected an axis of the source, an index of its rank whose extents off the axis are {(rowsMatch ? "the source's" : "no larger than the source's")}, and the index's shape."));
+            errors.Error(operation.Result.Name, Invariant($"{operation.Describe()} of {from} by {by} into {result}: expected an axis of the source, a result of its rank whose extents off the axis are {(rowsMatch ? "the source's" : "no larger than the source's")}, and an index of the result's extents{(rowsMatch ? "" : " (or 1 off the axis)")}."));
         }
         else if (index.DataType == DataType.Float32 && from[axis] > IotaOp.ExactLimit)
         {

@@ -28,7 +28,7 @@ public sealed class FuseSoftmaxGather : IGraphPass
             }
 
             var (source, index) = (values[gather.Source].Shape, values[gather.Index].Shape);
-            if (gather.Axis != source.Rank - 1 || !index.Extents[..^1].SequenceEqual(source.Extents[..^1]))
+            if (gather.Axis != source.Rank - 1 || index != gather.Result.Shape || !index.Extents[..^1].SequenceEqual(source.Extents[..^1]))
             {
                 return operation;
             }

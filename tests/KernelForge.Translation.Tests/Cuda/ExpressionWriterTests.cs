@@ -34,4 +34,14 @@ public sealed class ExpressionWriterTests
 
         Assert.Equal("const float t0 = a0 * 0.5f * (1.0f + erff(a0 * 0.70710677f));", Assert.Single(statements));
     }
+
+    [Theory]
+    [InlineData(BinaryOpKind.Remainder, "kf_remainder(a0, -0.7f)")]
+    [InlineData(BinaryOpKind.Fmod, "fmodf(a0, -0.7f)")]
+    public void Write_RemainderAndFmod_FromFmodf(BinaryOpKind kind, string expected)
+    {
+        var (statements, _) = ExpressionWriter.Write(new BinaryExpression(kind, new LoadExpression("x"), new ConstantExpression(-0.7)), _ => "a0");
+
+        Assert.Equal($"const float t0 = {expected};", Assert.Single(statements));
+    }
 }

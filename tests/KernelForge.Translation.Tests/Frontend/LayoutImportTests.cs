@@ -92,4 +92,65 @@ public sealed class LayoutImportTests
         Assert.Empty(result.Diagnostics);
         Assert.Empty(IRVerifier.Verify(result.Graph!));
     }
+
+    [Fact]
+    public void Read_UnbindMiddleDim_EachReadPieceASliceWithoutTheAxis()
+    {
+        var graph = ReductionImportTests.Read(
+            """
+            {"name": "unbind", "target": "aten.unbind.int", "args": [{"node": "x"}, 1], "kwargs": {}, "shape": [[4, 5], [4, 5], [4, 5]], "dtype": ["float32", "float32", "float32"]},
+            {"name": "getitem", "target": "getitem", "args": [{"node": "unbind"}, 2], "kwargs": {}, "shape": [4, 5], "dtype": "float32"}
+            """, "getitem", [4, 3, 5]).Graph!;
+
+        var slices = graph.Operations.OfType<SliceOp>().ToList();
+        Assert.Equal([0L, 1L, 2L], slices.Select(s => s.Start));
+        Assert.All(slices, s => Assert.Equal((1, Shape.Of(4, 1, 5)), (s.Axis, s.Result.Shape)));
+        var piece = Assert.IsType<ReshapeOp>(graph.Operations.Single(o => o.Result.Name == graph.Outputs[0]));
+        Assert.Equal((slices[2].Result.Name, Shape.Of(4, 5)), (piece.Source, piece.Result.Shape));
+        Assert.Contains("getitem", piece.Origins);
+        Assert.Empty(IRVerifier.Verify(graph));
+    }
+
+    [Fact]
+    public void Read_UnbindDefaultDimOfExtentOne_AViewOnly()
+    {
+        var graph = ReductionImportTests.Read(
+            """
+            {"name": "unbind", "target": "aten.unbind.int", "args": [{"node": "x"}], "kwargs": {}, "shape": [[4, 5]], "dtype": ["float32"]},
+            {"name": "getitem", "target": "getitem", "args": [{"node": "unbind"}, 0], "kwargs": {}, "shape": [4, 5], "dtype": "float32"}
+            """, "getitem", [1, 4, 5]).Graph!;
+
+        Assert.Equal(Shape.Of(4, 5), Assert.IsType<ReshapeOp>(Assert.Single(graph.Operations)).Result.Shape);
+    }
+
+    [Theory]
+    [InlineData("""{"name": "unbind", "target": "aten.unbind.int", "args": [{"node": "x"}, [0, 1]], "kwargs": {}, "shape": [[3]], "dtype": ["float32"]}""", "unbind", "dim must be one integer")]
+    [InlineData("""{"name": "unbind", "target": "aten.unbind.int", "args": [{"node": "x"}, 2], "kwargs": {}, "shape": [[3]], "dtype": ["float32"]}""", "unbind", "dim 2 is out of range")]
+    [InlineData("""{"name": "unbind", "target": "aten.unbind.int", "args": [{"node": "x"}, 0], "kwargs": {}, "shape": [[3], [3]], "dtype": ["float32", "float32"]}, {"name": "g", "target": "getitem", "args": [{"node": "unbind"}, 2], "kwargs": {}, "shape": [3], "dtype": "float32"}""", "g", "index out of range")]
+    [InlineData("""{"name": "p", "target": "aten.pixel_unshuffle.default", "args": [{"node": "x"}, 2], "kwargs": {}, "shape": [2, 12, 1, 1], "dtype": "float32"}""", "p", "height and width must divide")]
+    [InlineData("""{"name": "p", "target": "aten.pixel_unshuffle.default", "args": [{"node": "x"}, 0], "kwargs": {}, "shape": [2, 3], "dtype": "float32"}""", "p", "positive factor")]
+    public void Read_UnsupportedPieceOrShuffle_DiagnosticNamesTheNode(string nodes, string node, string expected)
+    {
+        var result = ReductionImportTests.Read(nodes, node, [2, 3]);
+
+        Assert.Null(result.Graph);
+        Assert.Contains(result.Diagnostics, d => d.NodeName == node && d.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Read_PixelUnshuffle_ViewPermuteViewInverseOfPixelShuffle()
+    {
+        var graph = ReductionImportTests.Read(
+            """
+            {"name": "p", "target": "aten.pixel_unshuffle.default", "args": [{"node": "x"}, 2], "kwargs": {}, "shape": [2, 12, 3, 5], "dtype": "float32"},
+            {"name": "s", "target": "aten.pixel_shuffle.default", "args": [{"node": "p"}, 2], "kwargs": {}, "shape": [2, 3, 6, 10], "dtype": "float32"}
+            """, "s", [2, 3, 6, 10]).Graph!;
+
+        var permutes = graph.Operations.OfType<PermuteOp>().ToList();
+        Assert.Equal([0, 1, 3, 5, 2, 4], permutes[0].Order.AsEnumerable());
+        Assert.Equal(Shape.Of(2, 3, 2, 2, 3, 5), permutes[0].Result.Shape);
+        Assert.Equal([0, 1, 4, 2, 5, 3], permutes[1].Order.AsEnumerable());
+        Assert.Equal(Shape.Of(2, 12, 3, 5), graph.Values()["p"].Shape);
+        Assert.Empty(IRVerifier.Verify(graph));
+    }
 }

@@ -38,6 +38,28 @@ public sealed class GatherOpTests
     }
 
     [Fact]
+    public void Verify_IndexBroadcastOffTheAxis_NoErrors()
+    {
+        var index = Labels with { Shape = Shape.Of(1, 3) };
+
+        Assert.Empty(IRVerifier.Verify(Graph(new GatherOp(Result(Shape.Of(4, 3)), "x", "t", 1), index)));
+    }
+
+    [Fact]
+    public void Verify_IndexBroadcastAlongTheAxis_Error()
+    {
+        Assert.Contains(IRVerifier.Verify(Graph(new GatherOp(Result(Shape.Of(4, 3)), "x", "t", 1), Labels)), d => d.Message.Contains("(or 1 off the axis)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_PickWithABroadcastIndex_Error()
+    {
+        var index = Labels with { Shape = Shape.Of(1, 3) };
+
+        Assert.NotEmpty(IRVerifier.Verify(Graph(new RowSoftmaxPickOp(Result(Shape.Of(4, 3)), "x", "t", IsLog: true), index)));
+    }
+
+    [Fact]
     public void Verify_Int64Source_Error()
     {
         var graph = new IRGraph(

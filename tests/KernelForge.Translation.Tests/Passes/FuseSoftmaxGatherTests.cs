@@ -35,6 +35,24 @@ public sealed class FuseSoftmaxGatherTests
     }
 
     [Fact]
+    public void Run_IndexSelectOfASoftmaxOverRows_StaysAGather()
+    {
+        var json = """
+            {"schema_version": 1,
+             "inputs": [{"name": "x", "shape": [4, 8], "dtype": "float32", "role": "input"}, {"name": "t", "shape": [2], "dtype": "int64", "role": "input"}],
+             "nodes": [
+               {"name": "s", "target": "aten._softmax.default", "args": [{"node": "x"}, 1, false], "kwargs": {}, "shape": [4, 8], "dtype": "float32"},
+               {"name": "g", "target": "aten.index_select.default", "args": [{"node": "s"}, 1, {"node": "t"}], "kwargs": {}, "shape": [4, 2], "dtype": "float32"}],
+             "outputs": ["g"]}
+            """;
+
+        var graph = new FuseSoftmaxGather().Run(new FoldViews().Run(GraphReader.Read(json).Graph!));
+
+        Assert.Contains(graph.Operations, o => o is GatherOp);
+        Assert.DoesNotContain(graph.Operations, o => o is RowSoftmaxPickOp);
+    }
+
+    [Fact]
     public void Run_SoftmaxOnly_PickIsNotLog()
     {
         var graph = new FuseSoftmaxGather().Run(Read(outputs: ["g"]));

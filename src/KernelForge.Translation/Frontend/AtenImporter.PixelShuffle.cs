@@ -1,0 +1,61 @@
+using KernelForge.Translation.IR;
+using static System.FormattableString;
+
+namespace KernelForge.Translation.Frontend;
+
+/// <summary>pixel_shuffle and pixel_unshuffle: a view, one permute copy, a view, as ATen's own implementations write them.</summary>
+/// <remarks>
+/// From native_functions.yaml: <c>pixel_shuffle(self, upscale_factor)</c>, <c>pixel_unshuffle(self, downscale_factor)</c>; both
+/// act on the last three axes <c>[C, H, W]</c> and keep any leading ones.
+/// </remarks>
+internal sealed partial class AtenImporter
+{
+    /// <summary><c>pixel_shuffle(self, upscale_factor)</c>: <c>[N, C·r², H, W]</c> viewed as <c>[N, C, r, r, H, W]</c>, permuted to <c>[N, C, H, r, W, r]</c>, viewed as <c>[N, C, H·r, W·r]</c>.</summary>
+    private bool ImportPixelShuffle(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "upscale_factor", out var factors)))
+        {
+            return false;
+        }
+
+        if (factors is not [var r and > 0] || x.Shape.Rank < 3 || x.Shape[^3] % (r * r) != 0)
+        {
+            return Unsupported(node, Invariant($"pixel_shuffle of {x.Shape} by {(factors is [var f] ? f : 0)} (channels must divide by the factor squared)"));
+        }
+
+        var lead = x.Shape.Extents[..^3];
+        var (c, h, w) = (x.Shape[^3] / (r * r), x.Shape[^2], x.Shape[^1]);
+        var k = lead.Length;
+        var split = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of([.. lead, c, r, r, h, w]), x.DataType), x.Name), isNodeResult: false);
+        int[] order = [.. Enumerable.Range(0, k), k, k + 3, k + 1, k + 4, k + 2];
+        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
+        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. lead, c, h * r, w * r]), x.DataType), permuted.Name));
+        return true;
+    }
+
+    /// <summary>
+    /// <c>pixel_unshuffle(self, downscale_factor)</c>, pixel_shuffle's inverse: <c>[N, C, H·r, W·r]</c> viewed as
+    /// <c>[N, C, H, r, W, r]</c>, permuted to <c>[N, C, r, r, H, W]</c>, viewed as <c>[N, C·r², H, W]</c>.
+    /// </summary>
+    private bool ImportPixelUnshuffle(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "downscale_factor", out var factors)))
+        {
+            return false;
+        }
+
+        if (factors is not [var r and > 0] || x.Shape.Rank < 3 || x.Shape[^2] % r != 0 || x.Shape[^1] % r != 0)
+        {
+            return Unsupported(node, Invariant($"pixel_unshuffle of {x.Shape} by {(factors is [var f] ? f : 0)} (height and width must divide by a positive factor)"));
+        }
+
+        var lead = x.Shape.Extents[..^3];
+        var (c, h, w) = (x.Shape[^3], x.Shape[^2] / r, x.Shape[^1] / r);
+        var k = lead.Length;
+        var split = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of([.. lead, c, h, r, w, r]), x.DataType), x.Name), isNodeResult: false);
+        int[] order = [.. Enumerable.Range(0, k), k, k + 2, k + 4, k + 1, k + 3];
+        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
+        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. lead, c * r * r, h, w]), x.DataType), permuted.Name));
+        return true;
+    }
+}
