@@ -15,36 +15,16 @@ public sealed partial class CudaEmitter
 {
     private void EmitAdaptivePool(AdaptivePoolOp operation)
     {
-        var schedule = ScheduleOf(KernelKind.Pooling);
         var rank = operation.SpatialRank;
         var inputs = _values[operation.Source].Shape.Extents[^rank..];
         var outputs = operation.OutputSize;
-        var planeElements = inputs.Aggregate(1L, (p, e) => p * e);
-        var count = operation.Result.Shape.ElementCount;
-        if (planeElements >= int.MaxValue || count == 0)
+        var isMax = operation.Kind == PoolKind.Max;
+        if (OpenPoolingKernel(operation, isMax ? "adaptive_max_pool" : "adaptive_avg_pool", inputs, outputs) is not { } frame)
         {
-            _diagnostics.Error(operation.Origins.FirstOrDefault(), Invariant($"{operation.Describe()} pools planes of {planeElements} elements into {count} outputs; one plane must index in 32 bits and the output must not be empty."));
             return;
         }
 
-        var isMax = operation.Kind == PoolKind.Max;
-        var name = NextKernelName(isMax ? "adaptive_max_pool" : "adaptive_avg_pool");
-        var (threads, items) = (schedule.BlockSize, schedule.ItemsPerThread);
-        var threadsNeeded = (count + items - 1) / items;
-        var blocks = Math.Min((threadsNeeded + threads - 1) / threads, MaxGridBlocks);
-        var w = _kernels;
-        w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
-        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, float* __restrict__ y)");
-        w.Line($"const int64_t stride = (int64_t)gridDim.x * {threads};");
-        w.Open($"for (int64_t o = (int64_t)blockIdx.x * {threads} + threadIdx.x; o < {count}; o += stride)");
-        var below = 1L;
-        for (var d = rank - 1; d >= 0; d--)
-        {
-            w.Line(below == 1 ? Invariant($"const int o{d} = (int)(o % {outputs[d]});") : Invariant($"const int o{d} = (int)((o / {below}) % {outputs[d]});"));
-            below *= outputs[d];
-        }
-
-        w.Line(Invariant($"const float* xp = x + (o / {below}) * {planeElements};"));
+        var w = frame.Writer;
         w.Line("// ATen's start_index and end_index: [floor(o * I / O), ceil((o + 1) * I / O)), the products in 64 bits");
         for (var d = 0; d < rank; d++)
         {
@@ -74,17 +54,7 @@ public sealed partial class CudaEmitter
         }
 
         w.Line(isMax ? "y[o] = m;" : $"y[o] = sum{string.Concat(Enumerable.Range(0, rank).Select(d => Invariant($" / (float)(e{d} - s{d})")))};  // ATen: sum{rank switch { 1 => " / kW", 2 => " / kH / kW", _ => " / kT / kH / kW" }}");
-        w.Close();
-        w.Close();
-        w.Line();
-
-        w.Open($"void launch_{name}(const float* x, float* y, cudaStream_t stream)");
-        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>(x, y);");
-        w.Close();
-        w.Line();
-        AddLaunch(name, operation.Source, operation.Result.Name);
-        var strategy = Invariant($"one thread per output ({count} outputs, about {items} a thread), windows of up to {string.Join(" x ", LongestWindows(inputs, outputs))} looped with bounds from the output index, {(isMax ? "NaN-propagating max" : "float sum divided by each axis's window length")}");
-        AddKernel(name, KernelKind.Pooling, schedule, operation, strategy);
+        ClosePoolingKernel(frame, operation, operation.Source, Invariant($"one thread per output ({frame.Count} outputs, about {frame.ItemsPerThread} a thread), windows of up to {string.Join(" x ", LongestWindows(inputs, outputs))} looped with bounds from the output index, {(isMax ? "NaN-propagating max" : "float sum divided by each axis's window length")}"));
     }
 
     /// <summary>The longest window along each axis, for the kernel's description.</summary>

@@ -16,38 +16,15 @@ public sealed partial class CudaEmitter
 {
     private void EmitPool(PoolOp operation)
     {
-        var schedule = ScheduleOf(KernelKind.Pooling);
-        var source = _values[operation.Source].Shape;
-        var output = operation.Result.Shape;
         var rank = operation.SpatialRank;
-        var inputs = source.Extents[^rank..];
-        var outputs = output.Extents[^rank..];
-        var planeElements = inputs.Aggregate(1L, (p, e) => p * e);
-        var count = output.ElementCount;
-        if (planeElements >= int.MaxValue || count == 0)
+        var inputs = _values[operation.Source].Shape.Extents[^rank..];
+        var isMax = operation.Kind == PoolKind.Max;
+        if (OpenPoolingKernel(operation, isMax ? "max_pool" : "avg_pool", inputs, operation.Result.Shape.Extents[^rank..]) is not { } frame)
         {
-            _diagnostics.Error(operation.Origins.FirstOrDefault(), Invariant($"{operation.Describe()} pools planes of {planeElements} elements into {count} outputs; one plane must index in 32 bits and the output must not be empty."));
             return;
         }
 
-        var isMax = operation.Kind == PoolKind.Max;
-        var name = NextKernelName(isMax ? "max_pool" : "avg_pool");
-        var (threads, items) = (schedule.BlockSize, schedule.ItemsPerThread);
-        var threadsNeeded = (count + items - 1) / items;
-        var blocks = Math.Min((threadsNeeded + threads - 1) / threads, MaxGridBlocks);
-        var w = _kernels;
-        w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
-        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, float* __restrict__ y)");
-        w.Line($"const int64_t stride = (int64_t)gridDim.x * {threads};");
-        w.Open($"for (int64_t o = (int64_t)blockIdx.x * {threads} + threadIdx.x; o < {count}; o += stride)");
-        var below = 1L;
-        for (var d = rank - 1; d >= 0; d--)
-        {
-            w.Line(below == 1 ? Invariant($"const int o{d} = (int)(o % {outputs[d]});") : Invariant($"const int o{d} = (int)((o / {below}) % {outputs[d]});"));
-            below *= outputs[d];
-        }
-
-        w.Line(Invariant($"const float* xp = x + (o / {below}) * {planeElements};"));
+        var w = frame.Writer;
         for (var d = 0; d < rank; d++)
         {
             w.Line(Invariant($"const int s{d} = o{d} * {operation.Stride[d]} - {operation.Padding[d]};"));
@@ -62,17 +39,65 @@ public sealed partial class CudaEmitter
             WriteAverageWindow(w, operation, inputs);
         }
 
+        ClosePoolingKernel(frame, operation, operation.Source, Invariant($"one thread per output ({frame.Count} outputs, about {frame.ItemsPerThread} a thread), the {string.Join(" x ", operation.KernelSize)} window unrolled with bounds checks, {(isMax ? "NaN-propagating max" : "float sum then one division")}"));
+    }
+
+    /// <summary>Where a pooling kernel's body is written: inside the per-output loop, with <c>o0</c>… and the plane's <c>xp</c> declared.</summary>
+    private sealed record PoolingFrame(CudaWriter Writer, string Name, long Count, long Blocks, Schedule Schedule)
+    {
+        public int ItemsPerThread => Schedule.ItemsPerThread;
+    }
+
+    /// <summary>
+    /// The frame every pooling kernel shares (<see cref="PoolOp"/>, <see cref="AdaptivePoolOp"/>): a grid-stride loop with one
+    /// thread per output, its spatial coordinates <c>o0</c>… (outermost first) and <c>xp</c>, the start of its input plane.
+    /// Null, with a diagnostic, when a plane does not index in 32 bits or the output is empty.
+    /// </summary>
+    private PoolingFrame? OpenPoolingKernel(Operation operation, string prefix, ImmutableArray<long> inputs, ImmutableArray<long> outputs)
+    {
+        var schedule = ScheduleOf(KernelKind.Pooling);
+        var planeElements = inputs.Aggregate(1L, (p, e) => p * e);
+        var count = operation.Result.Shape.ElementCount;
+        if (planeElements >= int.MaxValue || count == 0)
+        {
+            _diagnostics.Error(operation.Origins.FirstOrDefault(), Invariant($"{operation.Describe()} pools planes of {planeElements} elements into {count} outputs; one plane must index in 32 bits and the output must not be empty."));
+            return null;
+        }
+
+        var name = NextKernelName(prefix);
+        var (threads, items) = (schedule.BlockSize, schedule.ItemsPerThread);
+        var threadsNeeded = (count + items - 1) / items;
+        var blocks = Math.Min((threadsNeeded + threads - 1) / threads, MaxGridBlocks);
+        var w = _kernels;
+        w.Line($"// {name}: {operation.Result} = {operation.Describe()}");
+        w.Open($"__global__ void __launch_bounds__({threads}) {name}(const float* __restrict__ x, float* __restrict__ y)");
+        w.Line($"const int64_t stride = (int64_t)gridDim.x * {threads};");
+        w.Open($"for (int64_t o = (int64_t)blockIdx.x * {threads} + threadIdx.x; o < {count}; o += stride)");
+        var below = 1L;
+        for (var d = outputs.Length - 1; d >= 0; d--)
+        {
+            w.Line(below == 1 ? Invariant($"const int o{d} = (int)(o % {outputs[d]});") : Invariant($"const int o{d} = (int)((o / {below}) % {outputs[d]});"));
+            below *= outputs[d];
+        }
+
+        w.Line(Invariant($"const float* xp = x + (o / {below}) * {planeElements};"));
+        return new PoolingFrame(w, name, count, blocks, schedule);
+    }
+
+    /// <summary>Closes the loop and kernel <see cref="OpenPoolingKernel"/> opened, writes its launcher, and records the launch and kernel.</summary>
+    private void ClosePoolingKernel(PoolingFrame frame, Operation operation, string source, string strategy)
+    {
+        var w = frame.Writer;
         w.Close();
         w.Close();
         w.Line();
 
-        w.Open($"void launch_{name}(const float* x, float* y, cudaStream_t stream)");
-        w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>(x, y);");
+        w.Open($"void launch_{frame.Name}(const float* x, float* y, cudaStream_t stream)");
+        w.Line($"{frame.Name}<<<{CudaLiteral.Format(frame.Blocks)}, {frame.Schedule.BlockSize}, 0, stream>>>(x, y);");
         w.Close();
         w.Line();
-        AddLaunch(name, operation.Source, operation.Result.Name);
-        var strategy = Invariant($"one thread per output ({count} outputs, about {items} a thread), the {string.Join(" x ", operation.KernelSize)} window unrolled with bounds checks, {(isMax ? "NaN-propagating max" : "float sum then one division")}");
-        AddKernel(name, KernelKind.Pooling, schedule, operation, strategy);
+        AddLaunch(frame.Name, source, operation.Result.Name);
+        AddKernel(frame.Name, KernelKind.Pooling, frame.Schedule, operation, strategy);
     }
 
     private static void WriteMaxWindow(CudaWriter w, PoolOp operation, ImmutableArray<long> inputs)
