@@ -5,7 +5,7 @@
 // input   p_conv_bias: float32[128] (parameter)
 // output  convolution: float32[16, 128, 128, 128]
 // k0_conv: convolution: float32[16, 128, 128, 128] = conv2d(%x, %p_conv_weight, bias=%p_conv_bias, stride=[1, 1], padding=[1, 1], dilation=[1, 1], groups=1)
-//   implicit GEMM (128 x 262144, K = 576) on TF32 tensor cores (wmma 16x16x8), fp32 accumulate: 128 x 128 tiles, 8 warps of 32 x 64, K slices of 32 in shared memory rounded to TF32 with the input gathered on the fly (TF32 as eager torch's cuDNN convolutions use by default), bias added in the epilogue; block 256, vector 1, items 8, tf32 tensor cores
+//   implicit GEMM (128 x 262144, K = 576) on TF32 tensor cores (wmma 16x16x8), fp32 accumulate: 128 x 128 tiles, 8 warps of 32 x 64, K slices of 32 in shared memory rounded to TF32 with the input gathered on the fly, the next slice's loads in flight during this slice's mma (TF32 as eager torch's cuDNN convolutions use by default), bias added in the epilogue; block 256, vector 1, items 8, tf32 tensor cores
 // Returns 1000 for a wrong tensor count, 1001 for an input (1002 an output) of another dtype, shape or layout,
 // 1003 when the workspace cannot be had, else the CUDA error of the launches.
 #include "kforge_abi.h"
@@ -39,7 +39,7 @@ __global__ void __launch_bounds__(256) k0_conv(const float* __restrict__ x, cons
     constexpr int kTile = 128, kTileK = 32, kLdA = kTileK + 4, kLdB = kTile + 4, kLdC = kTile + 4;
     constexpr int kWarpRows = 32, kWarpCols = 64, kFragsM = 2, kFragsN = 4, kPassRows = 64;
     // One buffer: the A and B slices in the main loop, then kPassRows rows of the output tile per epilogue pass.
-    __shared__ __align__(32) float s_mem[kTile * kLdA + kTileK * kLdB];
+    __shared__ __align__(32) float s_mem[8832];  // max(kTile * kLdA + kTileK * kLdB, kPassRows * kLdC)
     float* const s_a = s_mem;                  // [output channel][k], TF32
     float* const s_b = s_mem + kTile * kLdA;   // [k][column], TF32
     const int warp = threadIdx.x / 32;
@@ -52,33 +52,69 @@ __global__ void __launch_bounds__(256) k0_conv(const float* __restrict__ x, cons
 #pragma unroll
         for (int j = 0; j < kFragsN; ++j) wmma::fill_fragment(acc[i][j], 0.0f);
     }
-    for (int k0 = 0; k0 < kK; k0 += kTileK) {
-        // A: weight [C_out, C_in / groups, taps], one row of K per output channel: consecutive threads read along it.
+    // The next K slice is read from global memory into registers while the tensor cores work on this one (software pipelining):
+    // the loads are issued before the mma loop and only waited for when the registers are staged after it.
+    constexpr int kLoads = kTile * kTileK / 256;
+    float ra[kLoads], rb[kLoads];
+    // A: weight [C_out, C_in / groups, taps], one row of K per output channel: consecutive threads read along it.
 #pragma unroll
-        for (int l = 0; l < kTile * kTileK / 256; ++l) {
-            const int r = threadIdx.x / kTileK + l * (256 / kTileK), k = threadIdx.x % kTileK;
-            const int gr = row0 + r, gk = k0 + k;  // gr: the output channel in the group
-            s_a[r * kLdA + k] = wmma::__float_to_tf32((gr < kM && gk < kK) ? __ldg(wt + ((int64_t)group * kM + gr) * kK + gk) : 0.0f);
+    for (int l = 0; l < kLoads; ++l) {
+        const int r = threadIdx.x / kTileK + l * (256 / kTileK), k = threadIdx.x % kTileK;
+        const int gr = row0 + r, gk = 0 + k;  // gr: the output channel in the group
+        ra[l] = (gr < kM && gk < kK) ? __ldg(wt + ((int64_t)group * kM + gr) * kK + gk) : 0.0f;
+    }
+    // B: the input gathered at (input channel, tap) x (image, output pixel); zero in the padding.
+#pragma unroll
+    for (int l = 0; l < kLoads; ++l) {
+        const int k = threadIdx.x / kTile + l * (256 / kTile), r = threadIdx.x % kTile;
+        const int gc = col0 + r, gk = 0 + k;
+        float v = 0.0f;
+        if (gc < kN && gk < kK) {
+            const int n = gc / 16384, ic = gk / 9;
+            const int o1 = gc % 128;
+            const int o0 = (gc / 128) % 128;
+            const int f1 = gk % 3;
+            const int f0 = (gk / 3) % 3;
+            const int i0 = o0 - 1 + f0;
+            const int i1 = o1 - 1 + f1;
+            if ((unsigned)i0 < 128u && (unsigned)i1 < 128u) v = __ldg(x + ((int64_t)n * 64 + (int64_t)group * 64 + ic) * 16384 + i0 * 128 + i1);
         }
-        // B: the input gathered at (input channel, tap) x (image, output pixel); zero in the padding.
+        rb[l] = v;
+    }
+    for (int k0 = 0; k0 < kK; k0 += kTileK) {
 #pragma unroll
-        for (int l = 0; l < kTile * kTileK / 256; ++l) {
-            const int k = threadIdx.x / kTile + l * (256 / kTile), r = threadIdx.x % kTile;
-            const int gc = col0 + r, gk = k0 + k;
-            float v = 0.0f;
-            if (gc < kN && gk < kK) {
-                const int n = gc / 16384, ic = gk / 9;
-                const int o1 = gc % 128;
-                const int o0 = (gc / 128) % 128;
-                const int f1 = gk % 3;
-                const int f0 = (gk / 3) % 3;
-                const int i0 = o0 - 1 + f0;
-                const int i1 = o1 - 1 + f1;
-                if ((unsigned)i0 < 128u && (unsigned)i1 < 128u) v = __ldg(x + ((int64_t)n * 64 + (int64_t)group * 64 + ic) * 16384 + i0 * 128 + i1);
-            }
-            s_b[k * kLdB + r] = wmma::__float_to_tf32(v);
+        for (int l = 0; l < kLoads; ++l) {
+            s_a[(threadIdx.x / kTileK + l * (256 / kTileK)) * kLdA + threadIdx.x % kTileK] = wmma::__float_to_tf32(ra[l]);
+            s_b[(threadIdx.x / kTile + l * (256 / kTile)) * kLdB + threadIdx.x % kTile] = wmma::__float_to_tf32(rb[l]);
         }
         __syncthreads();
+        if (k0 + kTileK < kK) {
+            // A: weight [C_out, C_in / groups, taps], one row of K per output channel: consecutive threads read along it.
+#pragma unroll
+            for (int l = 0; l < kLoads; ++l) {
+                const int r = threadIdx.x / kTileK + l * (256 / kTileK), k = threadIdx.x % kTileK;
+                const int gr = row0 + r, gk = k0 + kTileK + k;  // gr: the output channel in the group
+                ra[l] = (gr < kM && gk < kK) ? __ldg(wt + ((int64_t)group * kM + gr) * kK + gk) : 0.0f;
+            }
+            // B: the input gathered at (input channel, tap) x (image, output pixel); zero in the padding.
+#pragma unroll
+            for (int l = 0; l < kLoads; ++l) {
+                const int k = threadIdx.x / kTile + l * (256 / kTile), r = threadIdx.x % kTile;
+                const int gc = col0 + r, gk = k0 + kTileK + k;
+                float v = 0.0f;
+                if (gc < kN && gk < kK) {
+                    const int n = gc / 16384, ic = gk / 9;
+                    const int o1 = gc % 128;
+                    const int o0 = (gc / 128) % 128;
+                    const int f1 = gk % 3;
+                    const int f0 = (gk / 3) % 3;
+                    const int i0 = o0 - 1 + f0;
+                    const int i1 = o1 - 1 + f1;
+                    if ((unsigned)i0 < 128u && (unsigned)i1 < 128u) v = __ldg(x + ((int64_t)n * 64 + (int64_t)group * 64 + ic) * 16384 + i0 * 128 + i1);
+                }
+                rb[l] = v;
+            }
+        }
 #pragma unroll
         for (int kk = 0; kk < kTileK; kk += 8) {
             wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> af[kFragsM];
