@@ -477,6 +477,14 @@ CASES: dict[str, dict] = {
     "unbind_default_dim_last_piece": {"inputs": [("x", [3, 7], "input")],
                                       "nodes": [("u", "aten.unbind.int", [node("x")], {}), ("out", "getitem", [node("u"), 2], {})],
                                       "outputs": ["out"]},
+    # A bool mask as an input (masked cumsum; where on a given mask): converted to 0/1 once, read as a condition or a number.
+    "masked_cumsum_bool_input": {"inputs": [("x", [9, 70], "input"), ("m", [9, 70], "input", "bool")],
+                                 "nodes": [("prod", "aten.mul.Tensor", [node("x"), node("m")], {}),
+                                           ("c", "aten.cumsum.default", [node("prod"), 1], {})], "outputs": ["c"]},
+    "where_bool_input_broadcast": {"inputs": [("x", [5, 6, 7], "input"), ("m", [6, 1], "input", "bool"), ("y", [7], "input")],
+                                   "nodes": [("w", "aten.where.self", [node("m"), node("x"), node("y")], {}),
+                                             ("s", "aten.sum.dim_IntList", [node("m"), [0, 1]], {}),
+                                             ("r", "aten.add.Tensor", [node("w"), node("s")], {})], "outputs": ["r"]},
     # Indices of whole slices: index_select (any dim, an int64 vector or an arange) and embedding (indices of any shape).
     "index_select_middle_dim_int64": {"inputs": [("x", [3, 7, 5], "input"), ("t", [4], "input", "int64", "classes=7")],
                                       "nodes": [("out", "aten.index_select.default", [node("x"), 1, node("t")], {})], "outputs": ["out"]},
@@ -570,7 +578,9 @@ def graph_for(name: str, torch) -> tuple[dict, dict]:
     values = {}
     inputs = []
     for tname, shape, role, *flags in case["inputs"]:
-        if "int64" in flags:  # labels or class indices: in [0, classes) when "classes=N" is given, else small integers
+        if "bool" in flags:  # a mask input, as masked cumsum takes it: about half True
+            values[tname] = torch.rand(*shape, generator=generator, dtype=torch.float64) < 0.5
+        elif "int64" in flags:  # labels or class indices: in [0, classes) when "classes=N" is given, else small integers
             classes = next((int(f.split("=")[1]) for f in flags if f.startswith("classes=")), None)
             low, high = (-3, 4) if classes is None else (0, classes)
             values[tname] = torch.randint(low, high, tuple(shape), generator=generator, dtype=torch.int64)
@@ -582,7 +592,7 @@ def graph_for(name: str, torch) -> tuple[dict, dict]:
             values[tname] = values[tname].abs() + 0.5
         if "nans" in flags:  # every seventh element NaN, for ops whose NaN handling is part of torch's contract
             values[tname].view(-1)[::7] = float("nan")
-        inputs.append({"name": tname, "shape": shape, "dtype": "int64" if "int64" in flags else "float32", "role": role})
+        inputs.append({"name": tname, "shape": shape, "dtype": next((f for f in ("int64", "bool") if f in flags), "float32"), "role": role})
     nodes = []
     for nname, target, args, kwargs in case["nodes"]:
         result = run_node(torch, target, args, kwargs, values)
@@ -733,7 +743,7 @@ class KfContext(ctypes.Structure):
 def tensor_struct(t) -> KfTensor:
     s = KfTensor()
     s.data = t.data_ptr()
-    s.dtype = {"torch.float32": 0, "torch.int64": 5}[str(t.dtype)]
+    s.dtype = {"torch.float32": 0, "torch.int64": 5, "torch.bool": 6}[str(t.dtype)]
     s.ndim = t.dim()
     for i in range(8):
         s.shape[i] = t.shape[i] if i < t.dim() else 1
@@ -747,7 +757,7 @@ def run_case_in_process(library: str, graph_path: str) -> int:
     name = Path(graph_path).stem
     graph = json.loads(Path(graph_path).read_text())
     _, values = graph_for(name, torch)
-    inputs = [(values[i["name"]] if i["dtype"] == "int64" else values[i["name"]].float()).contiguous() for i in graph["inputs"]]
+    inputs = [(values[i["name"]] if i["dtype"] in ("int64", "bool") else values[i["name"]].float()).contiguous() for i in graph["inputs"]]
     bound = tf32_bound(torch, CASES[name], values) if "convolution_math" in CASES[name] else None
     return run_entry(torch, library, inputs, [values[o] for o in graph["outputs"]], bound)
 

@@ -26,7 +26,7 @@ public sealed partial class CudaEmitter
             var pointer = _storage.Pointer(_graph.Inputs[i].Value.Name);
             if (_pointersRead.Contains(pointer))
             {
-                var type = CType(_graph.Inputs[i].Value.DataType);
+                var type = InputCType(_graph.Inputs[i].Value.DataType);
                 file.Line($"const {type}* {pointer} = static_cast<const {type}*>(inputs[{i}].data);");
             }
         }
@@ -68,6 +68,9 @@ public sealed partial class CudaEmitter
         DataType.Int64 => "int64_t",
         _ => throw new InvalidOperationException($"No kernel stores {dataType.ToProtocolName()} values; the frontend should have refused it."),
     };
+
+    /// <summary>The C element type an input is read as: bool inputs (torch stores one byte, 0 or 1) as unsigned char, which <c>__ldg</c> loads.</summary>
+    private static string InputCType(DataType dataType) => dataType == DataType.Bool ? "unsigned char" : CType(dataType);
 
     private static void WriteShapeCheck(CudaWriter file, string tensor, string constant, IReadOnlyList<long> extents, DataType dataType, int code)
     {

@@ -156,8 +156,17 @@ public sealed partial class CudaEmitter
                 EmitIota(iota);
                 break;
             case ConvertOp convert:
-                EmitCopy(convert, "convert", [convert.Source], "int64 to float32, rounded as torch rounds", w =>
-                    w.Line("y[o] = (float)__ldg(x0 + o);"), sourceTypes: ["int64_t"]);
+                if (_values[convert.Source].DataType == KernelForge.Core.DataType.Bool)
+                {
+                    EmitCopy(convert, "convert", [convert.Source], "bool (one byte, 0 or 1) to float32 0 or 1", w =>
+                        w.Line("y[o] = __ldg(x0 + o) != 0 ? 1.0f : 0.0f;"), sourceTypes: [InputCType(KernelForge.Core.DataType.Bool)]);
+                }
+                else
+                {
+                    EmitCopy(convert, "convert", [convert.Source], "int64 to float32, rounded as torch rounds", w =>
+                        w.Line("y[o] = (float)__ldg(x0 + o);"), sourceTypes: ["int64_t"]);
+                }
+
                 break;
             case GatherOp gather:
                 EmitGather(gather);

@@ -44,6 +44,11 @@ internal sealed partial class AtenImporter
         return converted;
     }
 
+    /// <summary>A bool value as float32 0/1 (a select, which fuses into its reader); any other value unchanged.</summary>
+    private IRValue BoolAsNumbers(ExportedNode node, IRValue value) => value.DataType != DataType.Bool
+        ? value
+        : Emit(node, new SelectOp(new IRValue(FreshName(value.Name + "_number"), value.Shape, DataType.Float32), value.Name, Constant(node, 1).Name, Constant(node, 0).Name), isNodeResult: false);
+
     /// <summary>True for an int64 value, or a float32 one holding converted labels: integers, rounded above 2^24.</summary>
     private bool IsLabel(IRValue value) => value.DataType == DataType.Int64 || _labels.Contains(value.Name);
 

@@ -129,6 +129,12 @@ internal sealed partial class AtenImporter
             (left, right) = (AsNumbers(node, left), AsNumbers(node, right));
         }
 
+        if (!BinaryOp.IsPredicate(kind))
+        {
+            // torch promotes a bool operand of arithmetic to 0/1 (x * mask).
+            (left, right) = (BoolAsNumbers(node, left), BoolAsNumbers(node, right));
+        }
+
         if (Broadcasting.Broadcast(left.Shape, right.Shape) is not { } shape)
         {
             _diagnostics.Error(node.Name, $"{node.Target}: shapes {left.Shape} and {right.Shape} do not broadcast.");

@@ -82,14 +82,34 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         {
             _diagnostics.Error(input.Name, $"dtype \"{input.DataType}\" is not a known tensor type.");
         }
-        else if (dataType is not (DataType.Float32 or DataType.Int64))
+        else if (dataType is not (DataType.Float32 or DataType.Int64 or DataType.Bool))
         {
-            _diagnostics.Error(input.Name, $"is a {input.DataType} tensor; the built-in translator handles float32 tensors (and int64 ones converted to float32) only yet.");
+            _diagnostics.Error(input.Name, $"is a {input.DataType} tensor; the built-in translator handles float32 tensors (and int64 and bool ones converted to float32) only yet.");
         }
 
         var value = new IRValue(input.Name, new Shape(input.Shape), dataType);
         _values[input.Name] = value;
         _inputs.Add(new GraphInput(value, role ?? TensorRole.Input));
+        if (dataType == DataType.Bool)
+        {
+            ImportBoolInput(value);
+        }
+    }
+
+    /// <summary>
+    /// A bool input (a mask): one kernel converts its bytes to float32 0/1, and every reader sees <c>converted != 0</c>, a bool
+    /// expression that fuses like any comparison. Kernels read float32 operands only, so the byte tensor is read once, by the
+    /// conversion.
+    /// </summary>
+    private void ImportBoolInput(IRValue input)
+    {
+        var asNumbers = new IRValue(FreshName(input.Name + "_float"), input.Shape, DataType.Float32);
+        var zero = new IRValue(FreshName(input.Name + "_zero"), Shape.Scalar, DataType.Float32);
+        var asBool = new IRValue(FreshName(input.Name + "_bool"), input.Shape, DataType.Bool);
+        _operations.Add(new ConvertOp(asNumbers, input.Name) { Origins = [input.Name] });
+        _operations.Add(new ConstantOp(zero, 0) { Origins = [input.Name] });
+        _operations.Add(new BinaryOp(asBool, BinaryOpKind.NotEqual, asNumbers.Name, zero.Name) { Origins = [input.Name] });
+        _values[input.Name] = asBool;
     }
 
     private bool ImportNode(ExportedNode node) => node.Target switch

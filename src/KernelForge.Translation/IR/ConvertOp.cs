@@ -1,6 +1,6 @@
 namespace KernelForge.Translation.IR;
 
-/// <summary><c>x.to(torch.float32)</c> of an int64 tensor (labels, class indices used as numbers): a copy-family kernel.</summary>
+/// <summary><c>x.to(torch.float32)</c> of an int64 tensor (labels, class indices used as numbers) or of a bool input (a mask, to 0/1): a copy-family kernel.</summary>
 /// <remarks>
 /// One of the two readers of int64 values the translator has, besides views (the other is the index of a
 /// <see cref="GatherOp"/> or <see cref="RowSoftmaxPickOp"/>): every other op reads float32, so an int64 input is converted

@@ -102,9 +102,9 @@ public static class IRVerifier
         }
         else if (operation is ConvertOp convert)
         {
-            if (operands[convert.Source].DataType != DataType.Int64 || result.DataType != DataType.Float32)
+            if (operands[convert.Source].DataType is not (DataType.Int64 or DataType.Bool) || result.DataType != DataType.Float32)
             {
-                errors.Error(result.Name, $"converts int64 to float32, not {operands[convert.Source].DataType.ToProtocolName()} to {result.DataType.ToProtocolName()}.");
+                errors.Error(result.Name, $"converts int64 or bool to float32, not {operands[convert.Source].DataType.ToProtocolName()} to {result.DataType.ToProtocolName()}.");
             }
         }
         else if (operation is GatherOp or RowSoftmaxPickOp)
