@@ -477,6 +477,13 @@ CASES: dict[str, dict] = {
     "unbind_default_dim_last_piece": {"inputs": [("x", [3, 7], "input")],
                                       "nodes": [("u", "aten.unbind.int", [node("x")], {}), ("out", "getitem", [node("u"), 2], {})],
                                       "outputs": ["out"]},
+    # roll (slices and a concatenation per dim; negative and over-long shifts; no dims = flat) and baddbmm/addmm with scales.
+    "roll_two_dims": one("aten.roll.default", [5, 7, 9], [3, -11], [2, 0]),
+    "roll_flat": one("aten.roll.default", [4, 6], [5]),
+    "baddbmm_scaled": {"inputs": [("c", [3, 1, 9], "input"), ("a", [3, 7, 11], "input"), ("b", [3, 11, 9], "input")],
+                       "nodes": [("out", "aten.baddbmm.default", [node("c"), node("a"), node("b")], {"beta": 0.5, "alpha": -2.0})], "outputs": ["out"]},
+    "addmm_beta_zero": {"inputs": [("c", [7, 9], "input", "nans"), ("a", [7, 11], "input"), ("b", [11, 9], "input")],
+                        "nodes": [("out", "aten.addmm.default", [node("c"), node("a"), node("b")], {"beta": 0.0, "alpha": 1.5})], "outputs": ["out"]},
     # A bool mask as an input (masked cumsum; where on a given mask): converted to 0/1 once, read as a condition or a number.
     "masked_cumsum_bool_input": {"inputs": [("x", [9, 70], "input"), ("m", [9, 70], "input", "bool")],
                                  "nodes": [("prod", "aten.mul.Tensor", [node("x"), node("m")], {}),

@@ -25,27 +25,55 @@ internal sealed partial class AtenImporter
         return Multiply(node, left, right, bias: null, node.Name) is not null;
     }
 
+    /// <summary>
+    /// <c>aten.addmm</c> (2-D) and <c>aten.baddbmm</c> (3-D, one batch): beta * self + alpha * (mat1 @ mat2). With beta = alpha = 1
+    /// self is the product's bias (the GEMM's epilogue adds it); otherwise the scales are pointwise ops after the product, which
+    /// fusion folds into its epilogue. beta = 0 ignores self, NaN included, as torch does.
+    /// </summary>
     private bool ImportAddmm(ExportedNode node)
     {
-        var ok = TryTensor(node, 0, "self", out var bias) & TryTensor(node, 1, "mat1", out var left) & TryTensor(node, 2, "mat2", out var right)
+        var batched = node.Target == "aten.baddbmm.default";
+        var ok = TryTensor(node, 0, "self", out var bias) & TryTensor(node, 1, batched ? "batch1" : "mat1", out var left)
+            & TryTensor(node, 2, batched ? "batch2" : "mat2", out var right)
             & TryNumber(node, KeywordOnly, "beta", 1.0, out var beta) & TryNumber(node, KeywordOnly, "alpha", 1.0, out var alpha);
         if (!ok || !AreFloat32(node, bias, left, right))
         {
             return false;
         }
 
-        if (beta != 1.0 || alpha != 1.0)
+        var rank = batched ? 3 : 2;
+        if (left.Shape.Rank != rank || right.Shape.Rank != rank)
         {
-            return Unsupported(node, $"beta={IRPrinter.Number(beta!.Value)}, alpha={IRPrinter.Number(alpha!.Value)} (only beta = alpha = 1, bias + mat1 @ mat2, is)");
-        }
-
-        if (left.Shape.Rank != 2 || right.Shape.Rank != 2)
-        {
-            _diagnostics.Error(node.Name, $"{node.Target} multiplies 2-D tensors; got {left.Shape} and {right.Shape}.");
+            _diagnostics.Error(node.Name, $"{node.Target} multiplies {rank}-D tensors; got {left.Shape} and {right.Shape}.");
             return false;
         }
 
-        return Multiply(node, left, right, bias, node.Name) is not null;
+        if (beta == 1.0 && alpha == 1.0)
+        {
+            return Multiply(node, left, right, bias, node.Name) is not null;
+        }
+
+        if (Multiply(node, left, right, bias: null, FreshName(node.Name + "_product"), isNodeResult: false) is not { } product)
+        {
+            return false;
+        }
+
+        if (beta == 0.0)
+        {
+            Emit(node, new BinaryOp(new IRValue(node.Name, product.Shape, DataType.Float32), BinaryOpKind.Mul, product.Name, Constant(node, alpha!.Value).Name));
+            return true;
+        }
+
+        if (Broadcasting.Broadcast(bias.Shape, product.Shape) != product.Shape)
+        {
+            _diagnostics.Error(node.Name, $"{node.Target}: self {bias.Shape} does not broadcast to the product's {product.Shape}.");
+            return false;
+        }
+
+        var scaledProduct = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_alpha"), product.Shape, DataType.Float32), BinaryOpKind.Mul, product.Name, Constant(node, alpha!.Value).Name), isNodeResult: false);
+        var scaledSelf = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_beta"), bias.Shape, DataType.Float32), BinaryOpKind.Mul, bias.Name, Constant(node, beta!.Value).Name), isNodeResult: false);
+        Emit(node, new BinaryOp(new IRValue(node.Name, product.Shape, DataType.Float32), BinaryOpKind.Add, scaledSelf.Name, scaledProduct.Name));
+        return true;
     }
 
     /// <summary>

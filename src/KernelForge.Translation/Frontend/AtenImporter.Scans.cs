@@ -69,4 +69,50 @@ internal sealed partial class AtenImporter
         Emit(node, axes.Count == 0 ? new ReshapeOp(x with { Name = node.Name }, x.Name) : new FlipOp(x with { Name = node.Name }, x.Name, [.. axes]));
         return true;
     }
+
+    /// <summary>
+    /// <c>aten.roll</c>: along each dim in turn, the last <c>shift</c> elements (shift taken modulo the extent, so negative shifts
+    /// roll the other way) move to the front: a concatenation of two slices, x[n - s:] then x[:n - s]. With no dims, the
+    /// tensor is rolled flat and reshaped back, as torch does.
+    /// </summary>
+    private bool ImportRoll(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "shifts", out var shifts) & TryIntList(node, 2, "dims", out var dims)))
+        {
+            return false;
+        }
+
+        dims ??= [];
+        if (shifts is null || shifts.Length == 0 || (dims.Length != 0 && dims.Length != shifts.Length) || (dims.Length == 0 && shifts.Length != 1))
+        {
+            _diagnostics.Error(node.Name, $"{node.Target}: expected one shift per dim (or one shift and no dims); got {shifts?.Length ?? 0} shifts and {dims.Length} dims.");
+            return false;
+        }
+
+        var source = dims.Length == 0 && x.Shape.Rank != 1
+            ? Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_flat"), Shape.Of([x.Shape.ElementCount]), x.DataType), x.Name), isNodeResult: false)
+            : x;
+        var pairs = dims.Length == 0 ? [(0L, shifts[0])] : dims.Zip(shifts).ToArray();
+        foreach (var (dim, shift) in pairs)
+        {
+            if (!TryAxis(node, dim, source.Shape.Rank, out var axis))
+            {
+                return false;
+            }
+
+            var extent = source.Shape[axis];
+            var s = extent == 0 ? 0 : ((shift % extent) + extent) % extent;
+            if (s == 0)
+            {
+                continue;
+            }
+
+            var tail = Emit(node, new SliceOp(new IRValue(FreshName(node.Name + "_tail"), Shape.Of([.. source.Shape.Extents.SetItem(axis, s)]), source.DataType), source.Name, axis, extent - s, 1), isNodeResult: false);
+            var head = Emit(node, new SliceOp(new IRValue(FreshName(node.Name + "_head"), Shape.Of([.. source.Shape.Extents.SetItem(axis, extent - s)]), source.DataType), source.Name, axis, 0, 1), isNodeResult: false);
+            source = Emit(node, new ConcatOp(new IRValue(FreshName(node.Name + "_rolled"), source.Shape, source.DataType), [tail.Name, head.Name], axis), isNodeResult: false);
+        }
+
+        Emit(node, new ReshapeOp(new IRValue(node.Name, x.Shape, x.DataType), source.Name));
+        return true;
+    }
 }

@@ -178,7 +178,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
             or "aten._scaled_dot_product_flash_attention.default" or "aten._scaled_dot_product_flash_attention_for_cpu.default"
             or "aten._scaled_dot_product_cudnn_attention.default" => ImportAttention(node),
         "aten.mm.default" or "aten.bmm.default" => ImportMatmul(node),
-        "aten.addmm.default" => ImportAddmm(node),
+        "aten.addmm.default" or "aten.baddbmm.default" => ImportAddmm(node),
         "aten.matmul.default" => ImportMatmulComposite(node),
         "aten.t.default" or "aten.transpose.int" or "aten.permute.default" => ImportTranspose(node),
         "aten._native_batch_norm_legit_no_training.default" or "aten._native_batch_norm_legit.no_stats" or "aten._native_batch_norm_legit.default"
@@ -189,6 +189,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.cummax.default" => ImportScan(node, ScanKind.Max),
         "aten.cummin.default" => ImportScan(node, ScanKind.Min),
         "aten.flip.default" => ImportFlip(node),
+        "aten.roll.default" => ImportRoll(node),
         "aten.gather.default" => ImportGather(node),
         "aten.take_along_dim.default" => ImportTakeAlongDim(node),
         "aten.nll_loss_forward.default" => ImportNllLoss(node),
