@@ -81,7 +81,7 @@ public sealed class TranslatorTests
         const string json = """
             {"schema_version": 1,
              "inputs": [{"name": "x", "shape": [4, 8], "dtype": "float32", "role": "input"}],
-             "nodes": [{"name": "roll", "target": "aten.roll.default", "args": [{"node": "x"}, [1], [1]], "kwargs": {}, "shape": [4, 8], "dtype": "float32"},
+             "nodes": [{"name": "roll", "target": "aten.histc.default", "args": [{"node": "x"}, 10], "kwargs": {}, "shape": [4, 8], "dtype": "float32"},
                        {"name": "relu", "target": "aten.relu.default", "args": [{"node": "roll"}], "kwargs": {}, "shape": [4, 8], "dtype": "float32"}],
              "outputs": ["relu"]}
             """;
@@ -92,7 +92,7 @@ public sealed class TranslatorTests
         var diagnostic = Assert.Single(result.Diagnostics);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal("roll", diagnostic.NodeName);
-        Assert.Equal("aten.roll.default is not supported by the built-in translator yet.", diagnostic.Message);
+        Assert.Equal("aten.histc.default is not supported by the built-in translator yet.", diagnostic.Message);
     }
 
     [Fact]

@@ -34,7 +34,8 @@ internal sealed partial class AtenImporter
             return null;
         }
 
-        var functional = $"aten.{match.Groups[1].Value}.{match.Groups[2].Value}";
+        // The functional overload has the in-place one's name, except transpose_.default, whose functional form is transpose.int.
+        var functional = node.Target == "aten.transpose_.default" ? "aten.transpose.int" : $"aten.{match.Groups[1].Value}.{match.Groups[2].Value}";
         if (node.Args.IsDefaultOrEmpty || node.Args[0] is not NodeReference { Name: var mutated })
         {
             return Unsupported(node, "an in-place op whose first argument is not a tensor");

@@ -34,11 +34,11 @@ public sealed class GraphReaderTests
     [Fact]
     public void Read_UnsupportedOp_OneDiagnosticNamingTheNode()
     {
-        var result = GraphReader.Read(Graph("""{"name": "conv", "target": "aten.roll.default", "args": [{"node": "x"}, [1], [1]], "kwargs": {}, "shape": [4, 8], "dtype": "float32"}""", "conv"));
+        var result = GraphReader.Read(Graph("""{"name": "conv", "target": "aten.histc.default", "args": [{"node": "x"}, 10], "kwargs": {}, "shape": [4, 8], "dtype": "float32"}""", "conv"));
 
         Assert.Null(result.Graph);
         var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal(("conv", "aten.roll.default is not supported by the built-in translator yet."), (diagnostic.NodeName, diagnostic.Message));
+        Assert.Equal(("conv", "aten.histc.default is not supported by the built-in translator yet."), (diagnostic.NodeName, diagnostic.Message));
     }
 
     [Theory]
@@ -76,11 +76,30 @@ public sealed class GraphReaderTests
     }
 
     [Fact]
-    public void Read_BoolInput_ErrorSaysFloat32AndConvertedInt64Only()
+    public void Read_Float16Input_ErrorSaysWhichTypesAreHandled()
     {
-        var result = GraphReader.Read("""{"schema_version": 1, "inputs": [{"name": "t", "shape": [4], "dtype": "bool", "role": "input"}], "nodes": [], "outputs": ["t"]}""");
+        var result = GraphReader.Read("""{"schema_version": 1, "inputs": [{"name": "t", "shape": [4], "dtype": "float16", "role": "input"}], "nodes": [], "outputs": ["t"]}""");
 
-        Assert.Contains("float32 tensors (and int64 ones converted to float32) only", Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
+        Assert.Contains("float32 tensors (and int64 and bool ones converted to float32) only", Assert.Single(result.Diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_BoolInput_ConvertedOnceAndReadAsACondition()
+    {
+        var result = GraphReader.Read("""
+            {"schema_version": 1,
+             "inputs": [{"name": "x", "shape": [4], "dtype": "float32", "role": "input"}, {"name": "m", "shape": [4], "dtype": "bool", "role": "input"}],
+             "nodes": [{"name": "w", "target": "aten.where.self", "args": [{"node": "m"}, {"node": "x"}, 0.0], "kwargs": {}, "shape": [4], "dtype": "float32"},
+                       {"name": "p", "target": "aten.mul.Tensor", "args": [{"node": "w"}, {"node": "m"}], "kwargs": {}, "shape": [4], "dtype": "float32"}],
+             "outputs": ["p"]}
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        var graph = result.Graph!;
+        var convert = Assert.Single(graph.Operations.OfType<ConvertOp>());
+        Assert.Equal("m", convert.Source);
+        Assert.Equal(DataType.Bool, graph.Inputs[1].Value.DataType);
+        Assert.Empty(IRVerifier.Verify(graph));
     }
 
     [Fact]

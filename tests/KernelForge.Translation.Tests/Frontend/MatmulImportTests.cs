@@ -43,18 +43,35 @@ public sealed class MatmulImportTests
     }
 
     [Theory]
-    [InlineData("""{"beta": 0.5}""", "beta=0.5, alpha=1")]
-    [InlineData("""{"alpha": 2}""", "beta=1, alpha=2")]
-    public void Read_AddmmWithOtherScalars_UnsupportedNamingThem(string kwargs, string scalars)
+    [InlineData("""{"beta": 0.5}""", 0.5, 1.0)]
+    [InlineData("""{"alpha": 2}""", 1.0, 2.0)]
+    public void Read_AddmmWithOtherScalars_ProductThenScaledSum(string kwargs, double beta, double alpha)
     {
         var result = Read(
             $$"""{"name": "addmm", "target": "aten.addmm.default", "args": [{"node": "c"}, {"node": "a"}, {"node": "b"}], "kwargs": {{kwargs}}, "shape": [6, 5], "dtype": "float32"}""",
             ("c", [5]), ("a", [6, 4]), ("b", [4, 5]));
 
-        Assert.Null(result.Graph);
-        var diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal("addmm", diagnostic.NodeName);
-        Assert.StartsWith("aten.addmm.default is not supported by the built-in translator yet: " + scalars, diagnostic.Message, StringComparison.Ordinal);
+        Assert.Empty(result.Diagnostics);
+        var graph = result.Graph!;
+        var matmul = Assert.Single(graph.Operations.OfType<MatmulOp>());
+        Assert.Null(matmul.Bias);
+        var sum = Assert.IsType<BinaryOp>(graph.Operations[^1]);
+        Assert.Equal(("addmm", BinaryOpKind.Add), (sum.Result.Name, sum.Kind));
+        var constants = graph.Operations.OfType<ConstantOp>().Select(c => c.Value).ToList();
+        Assert.Contains(beta, constants);
+        Assert.Contains(alpha, constants);
+        Assert.Empty(IRVerifier.Verify(graph));
+    }
+
+    [Fact]
+    public void Read_AddmmBetaZero_SelfNotRead()
+    {
+        var result = Read(
+            """{"name": "addmm", "target": "aten.addmm.default", "args": [{"node": "c"}, {"node": "a"}, {"node": "b"}], "kwargs": {"beta": 0}, "shape": [6, 5], "dtype": "float32"}""",
+            ("c", [5]), ("a", [6, 4]), ("b", [4, 5]));
+
+        Assert.Empty(result.Diagnostics);
+        Assert.DoesNotContain(result.Graph!.Operations, op => op.Operands.Contains("c"));
     }
 
     [Fact]
