@@ -685,6 +685,25 @@ REFERENCE_FALLBACKS = {
 }
 
 
+def case_from_graph(path: Path) -> dict:
+    """A case from a graph kforge translate exported (its graph.json): the same nodes, run in float64 here; inputs drawn as
+    for hand-written cases (int64 and bool by dtype, a running variance positive)."""
+    graph = json.loads(path.read_text())
+    inputs = []
+    for tensor in graph["inputs"]:
+        flags = [tensor["dtype"]] if tensor["dtype"] in ("int64", "bool") else []
+        if tensor["name"].endswith("running_var"):
+            flags.append("positive")
+        inputs.append((tensor["name"], tensor["shape"], tensor["role"], *flags))
+    return {"inputs": inputs, "nodes": [(n["name"], n["target"], n["args"], n["kwargs"]) for n in graph["nodes"]],
+            "outputs": graph["outputs"]}
+
+
+# --graphs (passed on to the child process through the environment): exported graphs run as cases named by their folder.
+for _graph_file in filter(None, os.environ.get("KFORGE_EMULATE_GRAPHS", "").split(os.pathsep)):
+    CASES[Path(_graph_file).parent.name] = case_from_graph(Path(_graph_file))
+
+
 def run_node(torch, target: str, args: list, kwargs: dict, values: dict):
     def decode(value):
         if isinstance(value, dict) and "node" in value:
@@ -693,6 +712,12 @@ def run_node(torch, target: str, args: list, kwargs: dict, values: dict):
             return float(value["float"])
         if isinstance(value, dict) and "dtype" in value:
             return getattr(torch, value["dtype"])
+        if isinstance(value, dict) and "layout" in value:
+            return getattr(torch, value["layout"])
+        if isinstance(value, dict) and "memory_format" in value:
+            return getattr(torch, value["memory_format"])
+        if isinstance(value, dict) and "device" in value:
+            return torch.device("cpu")  # the float64 reference runs on the CPU, whatever device the graph was exported on
         if isinstance(value, list):
             return [decode(v) for v in value]
         return value
@@ -897,8 +922,14 @@ def main() -> int:
     parser.add_argument("--keep", help="keep the generated files in this folder")
     parser.add_argument("--library-policy", default="allow-libraries", choices=["allow-libraries", "pure-cuda"],
                         help="passed to kforge translate: GEMMs on cuBLAS (the CPU stand-in in include/cublas_v2.h) or own kernels")
+    parser.add_argument("--graphs", nargs="*", help="graph.json files written by kforge translate (<name>/graph.json): run each as a case "
+                                                     "named <name>, after --only's cases (none of the built-in cases when --only is not given)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.graphs:
+        os.environ["KFORGE_EMULATE_GRAPHS"] = os.pathsep.join(str(Path(g).resolve()) for g in args.graphs)
+        for graph_file in args.graphs:
+            CASES[Path(graph_file).resolve().parent.name] = case_from_graph(Path(graph_file))
     if args.child:
         return run_case_in_process(*args.child)
 
@@ -908,7 +939,8 @@ def main() -> int:
     kforge = [args.kforge] if not args.kforge.endswith(".dll") else ["dotnet", args.kforge]
     asan = asan_preload()
     passed = failed = 0
-    for name in args.only or list(CASES):
+    names = [*(args.only or []), *(Path(g).resolve().parent.name for g in args.graphs)] if args.graphs else (args.only or list(CASES))
+    for name in names:
         graph, _ = graph_for(name, torch)
         graph_path = work / f"{name}.json"
         graph_path.write_text(json.dumps(graph, indent=1))
