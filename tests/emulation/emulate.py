@@ -710,8 +710,8 @@ def run_node(torch, target: str, args: list, kwargs: dict, values: dict):
             return values[value["node"]]
         if isinstance(value, dict) and "float" in value:
             return float(value["float"])
-        if isinstance(value, dict) and "dtype" in value:
-            return getattr(torch, value["dtype"])
+        if isinstance(value, dict) and "dtype" in value:  # tensors the graph makes (zeros, full) are float64 too, like the inputs
+            return torch.float64 if value["dtype"] == "float32" else getattr(torch, value["dtype"])
         if isinstance(value, dict) and "layout" in value:
             return getattr(torch, value["layout"])
         if isinstance(value, dict) and "memory_format" in value:
