@@ -484,6 +484,11 @@ CASES: dict[str, dict] = {
                        "nodes": [("out", "aten.baddbmm.default", [node("c"), node("a"), node("b")], {"beta": 0.5, "alpha": -2.0})], "outputs": ["out"]},
     "addmm_beta_zero": {"inputs": [("c", [7, 9], "input", "nans"), ("a", [7, 11], "input"), ("b", [11, 9], "input")],
                         "nodes": [("out", "aten.addmm.default", [node("c"), node("a"), node("b")], {"beta": 0.0, "alpha": 1.5})], "outputs": ["out"]},
+    # index.Tensor with one index tensor: a table read through a 2-D buffer of positions (Swin's relative-position bias), and x[:, idx].
+    "index_tensor_table_2d_positions": {"inputs": [("w", [13, 4], "parameter"), ("t", [5, 5], "buffer", "int64", "classes=13")],
+                                        "nodes": [("out", "aten.index.Tensor", [node("w"), [node("t")]], {})], "outputs": ["out"]},
+    "index_tensor_after_none": {"inputs": [("x", [3, 9, 4], "input"), ("t", [6], "input", "int64", "classes=9")],
+                                "nodes": [("out", "aten.index.Tensor", [node("x"), [None, node("t")]], {})], "outputs": ["out"]},
     # A bool mask as an input (masked cumsum; where on a given mask): converted to 0/1 once, read as a condition or a number.
     "masked_cumsum_bool_input": {"inputs": [("x", [9, 70], "input"), ("m", [9, 70], "input", "bool")],
                                  "nodes": [("prod", "aten.mul.Tensor", [node("x"), node("m")], {}),

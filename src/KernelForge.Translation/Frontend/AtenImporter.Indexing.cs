@@ -3,7 +3,7 @@ using KernelForge.Translation.IR;
 
 namespace KernelForge.Translation.Frontend;
 
-/// <summary>Selecting whole slices by an index tensor: index_select and embedding, each a <see cref="GatherOp"/> with a broadcast index.</summary>
+/// <summary>Selecting whole slices by an index tensor: index_select, embedding and one-tensor index.Tensor, each a <see cref="GatherOp"/> with a broadcast index.</summary>
 /// <remarks>
 /// From native_functions.yaml: <c>index_select(self, dim, index)</c> (index a vector or a scalar of int64),
 /// <c>embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False)</c>. ATen's <c>embedding</c> is
@@ -68,6 +68,48 @@ internal sealed partial class AtenImporter
         }
 
         Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. indices.Shape.Extents, width]), DataType.Float32), rows.Name));
+        return true;
+    }
+
+    /// <summary>
+    /// <c>aten.index.Tensor(self, indices)</c> with one index tensor, after any number of <c>None</c>s (x[idx], x[:, idx], a
+    /// relative-position table read through a buffer of positions): the index flattened, a gather along that axis, and a view to
+    /// <c>self.shape[:p] + index.shape + self.shape[p+1:]</c>. Several index tensors (broadcast together) and bool masks (a
+    /// data-dependent shape) are refused.
+    /// </summary>
+    private bool ImportIndexTensor(ExportedNode node)
+    {
+        if (!TryTensor(node, 0, "self", out var x))
+        {
+            return false;
+        }
+
+        if (node.Argument(1, "indices") is not ListArgument { Items: var items } || items.Count(i => i is NodeReference) != 1
+            || items.Any(i => i is not (NodeReference or NoneArgument)))
+        {
+            return Unsupported(node, "indexing by other than one index tensor (after any number of `:`)");
+        }
+
+        var axis = items.IndexOf(items.First(i => i is NodeReference));
+        if (axis >= x.Shape.Rank || Lookup(((NodeReference)items[axis]).Name, node.Name) is not { } index)
+        {
+            return axis < x.Shape.Rank || Unsupported(node, "more indices than the tensor has dims");
+        }
+
+        if (index.DataType == DataType.Bool)
+        {
+            return Unsupported(node, "indexing by a bool mask (the result's shape depends on the values)");
+        }
+
+        var count = index.Shape.ElementCount;
+        var positions = View(node, index, Shape.Of([.. Enumerable.Repeat(1L, x.Shape.Rank).Select((one, d) => d == axis ? count : one)]), "positions");
+        var gathered = Gather(node, x, positions, axis, FreshName(node.Name + "_gathered"), registerAsNode: false, Shape.Of([.. x.Shape.Extents.SetItem(axis, count)]));
+        if (gathered is null)
+        {
+            return false;
+        }
+
+        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. x.Shape.Extents[..axis], .. index.Shape.Extents, .. x.Shape.Extents[(axis + 1)..]]), x.DataType), gathered.Name));
         return true;
     }
 }

@@ -171,6 +171,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.pixel_unshuffle.default" => ImportPixelUnshuffle(node),
         "aten.unbind.int" => ImportUnbind(node),
         "aten.index_select.default" => ImportIndexSelect(node),
+        "aten.index.Tensor" => ImportIndexTensor(node),
         "aten.embedding.default" => ImportEmbedding(node),
         "aten.upsample_nearest1d.default" or "aten.upsample_nearest2d.default" or "aten.upsample_nearest3d.default"
             or "aten.upsample_nearest1d.vec" or "aten.upsample_nearest2d.vec" or "aten.upsample_nearest3d.vec" => ImportUpsampleNearest(node),
