@@ -52,6 +52,13 @@ def tensor(*shape: Any, dtype: Any = FLOAT32) -> Any:
     return SimpleNamespace(shape=tuple(shape), dtype=dtype)
 
 
+def constant(*values: Any, shape: tuple | None = None, dtype: Any = FLOAT32) -> Any:
+    """A tensor's value as the exporter reads a lifted constant: shape, dtype, reshape(-1)[k].item()."""
+    flat = [SimpleNamespace(item=lambda v=v: v) for v in values]
+    return SimpleNamespace(shape=shape if shape is not None else (() if len(values) == 1 else (len(values),)), dtype=dtype,
+                           reshape=lambda *_: flat)
+
+
 def spec(kind: str, name: str, target: str | None = None) -> Any:
     return SimpleNamespace(kind=SimpleNamespace(name=kind), arg=SimpleNamespace(name=name), target=target)
 
@@ -159,13 +166,39 @@ class GraphToSchemaTests(unittest.TestCase):
 
         self.assertEqual([], graph_to_schema(program)["nodes"])
 
-    def test_lifted_constant_is_not_translatable(self) -> None:
+    def test_lifted_constant_of_many_elements_is_not_translatable(self) -> None:
         c = Node("placeholder", "c_lifted_tensor_0", val=tensor(4))
-        program = exported([c, Node("output", "output", args=((c,),))], [spec("CONSTANT_TENSOR", "c_lifted_tensor_0")])
+        program = exported([c, Node("output", "output", args=((c,),))], [spec("CONSTANT_TENSOR", "c_lifted_tensor_0", "lifted_tensor_0")])
+        program.constants = {"lifted_tensor_0": constant(0.5, 0.5, 0.5, 0.5)}
 
         with self.assertRaises(WorkerError) as raised:
             graph_to_schema(program)
         self.assertEqual("not_translatable", raised.exception.kind)
+
+    def test_lifted_constant_of_one_element_becomes_a_scalar_tensor_node(self) -> None:
+        x = Node("placeholder", "x", val=tensor(4))
+        c = Node("placeholder", "c_lifted_tensor_0", val=tensor())
+        low = Node("call_function", "minimum", OpOverload("aten.minimum.default"), (x, c), val=tensor(4))
+        program = exported([c, x, low, Node("output", "output", args=((low,),))],
+                           [spec("CONSTANT_TENSOR", "c_lifted_tensor_0", "lifted_tensor_0"), spec("USER_INPUT", "x")])
+        program.constants = {"lifted_tensor_0": constant(0.5)}
+
+        graph = graph_to_schema(program)
+
+        self.assertEqual(["x"], [entry["name"] for entry in graph["inputs"]])
+        self.assertEqual({"name": "c_lifted_tensor_0", "target": "aten.scalar_tensor.default", "args": [0.5],
+                          "kwargs": {"dtype": {"dtype": "float32"}}, "shape": [], "dtype": "float32"}, graph["nodes"][0])
+        self.assertEqual([{"node": "x"}, {"node": "c_lifted_tensor_0"}], graph["nodes"][1]["args"])
+
+    def test_one_element_attribute_of_a_traced_graph_is_inlined_with_its_shape(self) -> None:
+        c = Node("get_attr", "_tensor_constant0", "_tensor_constant0")
+        program = exported([c, Node("output", "output", args=((c,),))], [])
+        program.graph_module._tensor_constant0 = constant(3, shape=(1, 1), dtype=INT64)
+
+        graph = graph_to_schema(program)
+
+        self.assertEqual(["aten.scalar_tensor.default", "aten.view.default"], [n["target"] for n in graph["nodes"]])
+        self.assertEqual(([3], [{"node": "_tensor_constant0_scalar"}, [1, 1]]), (graph["nodes"][0]["args"], graph["nodes"][1]["args"]))
 
     def test_graph_is_json_without_nan(self) -> None:
         x = Node("placeholder", "x", val=tensor(4))

@@ -60,7 +60,16 @@ internal static partial class CudaPatterns
                 }
                 else if (token.IsPunctuator("{"))
                 {
+                    var typedefBlock = Enumerable.Range(start, i - start).Any(k => tokens[k].IsName("typedef"));
                     i = MatchingBrace(tokens, i);
+                    if (typedefBlock)
+                    {
+                        // typedef struct { … } name; declares a type, not a variable: skip its declarators.
+                        while (i + 1 < tokens.Count && !tokens[i].IsPunctuator(";"))
+                        {
+                            i++;
+                        }
+                    }
                 }
 
                 start = i + 1;

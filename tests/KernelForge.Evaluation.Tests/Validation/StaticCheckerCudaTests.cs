@@ -309,6 +309,18 @@ public sealed class StaticCheckerCudaTests
         Assert.Equal([3, 5, 7], result.Findings.Select(finding => finding.Line));
     }
 
+    /// <summary>The ABI header inlined into a generated torch extension (typedef enum { … } kf_dtype;) declares types; a struct with a variable after it does not.</summary>
+    [Fact]
+    public void Check_TypedefOfABracedType_NotState_StructVariableIs()
+    {
+        const string Source = Preamble + "typedef enum kf_kind {\n  KF_A = 0,\n} kf_kind;\ntypedef struct pair {\n  int a;\n} pair, *pair_ptr;\nstruct counter {\n  int n;\n} g_counter;\n";
+
+        var result = StaticChecker.Check(Source, CandidateFormat.Abi, LibraryPolicy.AllowLibraries);
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(("persistent-state", 11), (finding.RuleId, finding.Line));
+    }
+
     [Fact]
     public void Check_ExternCFunctionBody_LocalsAreNotNamespaceState()
     {

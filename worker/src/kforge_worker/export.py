@@ -89,7 +89,8 @@ def export_problem(request: Any) -> dict[str, Any]:
 
 def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_order: Sequence[str] = ()) -> dict[str, Any]:
     """Schema v1 for an ``ExportedProgram`` (anything with ``graph_module.graph.nodes`` and ``graph_signature``)."""
-    roles = _input_roles(exported.graph_signature)
+    constants = dict(getattr(exported, "constants", None) or {})
+    roles = _input_roles(exported.graph_signature, constants)
     inputs: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
     nodes: list[dict[str, Any]] = []
     outputs: list[str] = []
@@ -97,6 +98,9 @@ def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_o
     for position, node in enumerate(exported.graph_module.graph.nodes):
         if node.op == "placeholder":
             role, fqn = roles.get(node.name, ("input", None))
+            if role == "constant":
+                nodes.extend(_constant_nodes(node.name, constants[fqn]))
+                continue
             entry = _input_entry(node, role, fqn)
             rank = order[role].index(fqn) if role in order and fqn in order[role] else position
             inputs.append(((_ROLE_ORDER[role], rank, position), entry))
@@ -106,6 +110,8 @@ def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_o
                 nodes.append(_node_entry(node, target))
         elif node.op == "output":
             outputs = [_output_name(value) for value in _flatten(node.args[0])]
+        elif node.op == "get_attr" and _element_count(value := _attribute(exported.graph_module, node.target)) == 1:
+            nodes.extend(_constant_nodes(node.name, value))  # make_fx keeps a tensor made in forward as an attribute
         else:
             raise not_translatable(f"graph node {node.name} is a `{node.op}` node; an exported program should have "
                                    "only placeholders, call_function nodes and one output.")
@@ -115,6 +121,13 @@ def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_o
         "nodes": nodes,
         "outputs": outputs,
     }
+
+
+def _attribute(module: Any, path: Any) -> Any:
+    value = module
+    for part in str(path).split("."):
+        value = getattr(value, part, None)
+    return value
 
 
 def target_name(target: Any) -> str:
@@ -180,16 +193,44 @@ def not_translatable(message: str, node: str | None = None) -> WorkerError:
     return WorkerError("not_translatable", f"{node}: {message}" if node else message)
 
 
-def _input_roles(signature: Any) -> dict[str, tuple[str, str | None]]:
+def _input_roles(signature: Any, constants: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+    """Role and fully qualified name of each placeholder; a one-element tensor made inside forward (``torch.tensor(0.5)``,
+    lifted by torch.export) gets the role ``constant`` when its value is in ``constants``."""
     roles: dict[str, tuple[str, str | None]] = {}
     for spec in getattr(signature, "input_specs", ()):
         kind = getattr(spec.kind, "name", str(spec.kind))
         name = spec.arg.name
+        target = getattr(spec, "target", None)
+        if kind == "CONSTANT_TENSOR" and _element_count(constants.get(target)) == 1:
+            roles[name] = ("constant", target)
+            continue
         if kind not in _ROLES:
             raise not_translatable(f"input {name} is a {kind.lower()} (e.g. a tensor created inside forward); the ABI "
-                                   "passes only inputs, parameters and buffers. Make it a registered buffer.")
-        roles[name] = (_ROLES[kind], getattr(spec, "target", None))
+                                   "passes only inputs, parameters and buffers. Make it a registered buffer (tensors "
+                                   "of one element are inlined as constants).")
+        roles[name] = (_ROLES[kind], target)
     return roles
+
+
+def _element_count(value: Any) -> int | None:
+    if value is None or not hasattr(value, "shape"):
+        return None
+    return math.prod(int(extent) for extent in value.shape)
+
+
+def _constant_nodes(name: str, value: Any) -> list[dict[str, Any]]:
+    """A one-element tensor made inside forward, as nodes the translator reads: ``aten.scalar_tensor`` of its value (and a
+    view to its shape when that is not 0-d), so no ABI input is needed for it."""
+    shape = [int(extent) for extent in value.shape]
+    dtype = _torch_name(value.dtype)
+    number = value.reshape(-1)[0].item()
+    scalar = normalize_arg(float(number) if isinstance(number, float) else number)
+    nodes = [{"name": name if not shape else f"{name}_scalar", "target": "aten.scalar_tensor.default", "args": [scalar],
+              "kwargs": {"dtype": {"dtype": dtype}}, "shape": [], "dtype": dtype}]
+    if shape:
+        nodes.append({"name": name, "target": "aten.view.default", "args": [{"node": f"{name}_scalar"}, shape], "kwargs": {},
+                      "shape": shape, "dtype": dtype})
+    return nodes
 
 
 def _input_entry(node: Any, role: str, fqn: str | None) -> dict[str, Any]:
