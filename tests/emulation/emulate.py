@@ -687,7 +687,15 @@ REFERENCE_FALLBACKS = {
         lambda torch, x, w, b, mean, var, momentum, eps: torch.ops.aten.native_batch_norm.default(x, w, b, mean, var, False, momentum, eps),
     "aten._native_batch_norm_legit.no_stats":
         lambda torch, x, w, b, training, momentum, eps: torch.ops.aten.native_batch_norm.default(x, w, b, None, None, training, momentum, eps),
+    # torch 2.x's squeeze of several dims (torch 1.13 has only squeeze.dim): one dim at a time, highest first.
+    "aten.squeeze.dims": lambda torch, x, dims: squeeze_dims(x, dims),
 }
+
+
+def squeeze_dims(x, dims):
+    for dim in sorted((d % max(x.dim(), 1) for d in dims), reverse=True):
+        x = x.squeeze(dim)
+    return x
 
 
 def case_from_graph(path: Path) -> dict:
@@ -732,7 +740,7 @@ def run_node(torch, target: str, args: list, kwargs: dict, values: dict):
         return decoded[0][decoded[1]]
     if target in CUDA_ONLY_REFERENCES:
         return CUDA_ONLY_REFERENCES[target](torch, *decoded, **{k: decode(v) for k, v in kwargs.items()})
-    if target in REFERENCE_FALLBACKS and not hasattr(torch.ops.aten, target.split(".")[1]):
+    if target in REFERENCE_FALLBACKS and not hasattr(getattr(torch.ops.aten, target.split(".")[1], None), target.split(".")[2]):
         return REFERENCE_FALLBACKS[target](torch, *decoded, **{k: decode(v) for k, v in kwargs.items()})
     namespace, op, overload = target.split(".")
     function = getattr(getattr(getattr(torch.ops, namespace), op), overload)
