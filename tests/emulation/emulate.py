@@ -712,6 +712,11 @@ def case_from_graph(path: Path) -> dict:
             "outputs": graph["outputs"]}
 
 
+# Graphs torch 2.11 exported on an H100 (docs/results/2026-12-07b-h100-conv-tuning-and-ext.md), run as cases named by file:
+# the real export of nn.GRU/nn.LSTM/nn.RNN, scaled_dot_product_attention, baddbmm and roll, which torch 1.13 cannot make here.
+for _graph_file in sorted((ROOT / "tests" / "emulation" / "graphs").glob("*.json")):
+    CASES[_graph_file.stem] = case_from_graph(_graph_file)
+
 # --graphs (passed on to the child process through the environment): exported graphs run as cases named by their folder.
 for _graph_file in filter(None, os.environ.get("KFORGE_EMULATE_GRAPHS", "").split(os.pathsep)):
     CASES[Path(_graph_file).parent.name] = case_from_graph(Path(_graph_file))
