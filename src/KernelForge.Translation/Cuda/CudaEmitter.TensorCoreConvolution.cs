@@ -130,7 +130,7 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line("// The next K slice is read from global memory into registers while the tensor cores work on this one (software pipelining):");
         w.Line("// the loads are issued before the mma loop and only waited for when the registers are staged after it.");
-        w.Line("constexpr int kLoads = kTile * kTileK / " + threads.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";");
+        w.Line(Invariant($"constexpr int kLoads = kTile * kTileK / {threads};"));
         w.Line("float ra[kLoads], rb[kLoads];");
         WriteTensorCoreSliceLoads(w, operation, g, threads, "0");
         w.Open("for (int k0 = 0; k0 < kK; k0 += kTileK)");

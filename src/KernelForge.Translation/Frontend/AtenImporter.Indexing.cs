@@ -38,11 +38,7 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        // The index as a [1, …, K, …, 1] column along the axis, broadcast over every other axis by the gather.
-        var count = index.Shape.ElementCount;
-        var positions = View(node, index, Shape.Of([.. Enumerable.Repeat(1L, x.Shape.Rank).Select((one, d) => d == axis ? count : one)]), "positions");
-        var shape = Shape.Of([.. x.Shape.Extents.SetItem(axis, count)]);
-        return Gather(node, x, positions, axis, node.Name, registerAsNode: true, shape) is not null;
+        return GatherSlices(node, x, index, axis, node.Name, registerAsNode: true) is not null;
     }
 
     private bool ImportEmbedding(ExportedNode node)
@@ -60,15 +56,7 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        var (count, width) = (indices.Shape.ElementCount, weight.Shape[1]);
-        var column = View(node, indices, Shape.Of(count, 1), "column");
-        if (Gather(node, weight, column, 0, FreshName(node.Name + "_rows"), registerAsNode: false, Shape.Of(count, width)) is not { } rows)
-        {
-            return false;
-        }
-
-        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. indices.Shape.Extents, width]), DataType.Float32), rows.Name));
-        return true;
+        return PickSlices(node, weight, indices, 0);
     }
 
     /// <summary>
@@ -91,20 +79,40 @@ internal sealed partial class AtenImporter
         }
 
         var axis = items.IndexOf(items.First(i => i is NodeReference));
-        if (axis >= x.Shape.Rank || Lookup(((NodeReference)items[axis]).Name, node.Name) is not { } index)
+        if (axis >= x.Shape.Rank)
         {
-            return axis < x.Shape.Rank || Unsupported(node, "more indices than the tensor has dims");
+            return Unsupported(node, "more indices than the tensor has dims");
         }
 
-        if (index.DataType == DataType.Bool)
+        if (Lookup(((NodeReference)items[axis]).Name, node.Name) is not { } index)
         {
-            return Unsupported(node, "indexing by a bool mask (the result's shape depends on the values)");
+            return false;
         }
 
+        return index.DataType == DataType.Bool
+            ? Unsupported(node, "indexing by a bool mask (the result's shape depends on the values)")
+            : PickSlices(node, x, index, axis);
+    }
+
+    /// <summary>
+    /// The slices of <paramref name="x"/> along <paramref name="axis"/> at the positions <paramref name="index"/> holds, in
+    /// <paramref name="x"/>'s shape with that axis as long as the index has elements: the index viewed as a [1, …, K, …, 1]
+    /// column along the axis, which the gather broadcasts over every other axis.
+    /// </summary>
+    private IRValue? GatherSlices(ExportedNode node, IRValue x, IRValue index, int axis, string name, bool registerAsNode)
+    {
         var count = index.Shape.ElementCount;
         var positions = View(node, index, Shape.Of([.. Enumerable.Repeat(1L, x.Shape.Rank).Select((one, d) => d == axis ? count : one)]), "positions");
-        var gathered = Gather(node, x, positions, axis, FreshName(node.Name + "_gathered"), registerAsNode: false, Shape.Of([.. x.Shape.Extents.SetItem(axis, count)]));
-        if (gathered is null)
+        return Gather(node, x, positions, axis, name, registerAsNode, Shape.Of([.. x.Shape.Extents.SetItem(axis, count)]));
+    }
+
+    /// <summary>
+    /// <see cref="GatherSlices"/> in the index's shape, the node's result: <c>x.shape[:axis] + index.shape + x.shape[axis+1:]</c>
+    /// (embedding, index.Tensor).
+    /// </summary>
+    private bool PickSlices(ExportedNode node, IRValue x, IRValue index, int axis)
+    {
+        if (GatherSlices(node, x, index, axis, FreshName(node.Name + "_gathered"), registerAsNode: false) is not { } gathered)
         {
             return false;
         }

@@ -58,9 +58,11 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        if (beta == 0.0)
+        // beta = 0: alpha * product is the result.
+        var ignoresSelf = beta == 0.0;
+        var scaledProduct = Emit(node, new BinaryOp(new IRValue(ignoresSelf ? node.Name : FreshName(node.Name + "_alpha"), product.Shape, DataType.Float32), BinaryOpKind.Mul, product.Name, Constant(node, alpha!.Value).Name), isNodeResult: ignoresSelf);
+        if (ignoresSelf)
         {
-            Emit(node, new BinaryOp(new IRValue(node.Name, product.Shape, DataType.Float32), BinaryOpKind.Mul, product.Name, Constant(node, alpha!.Value).Name));
             return true;
         }
 
@@ -70,7 +72,6 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        var scaledProduct = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_alpha"), product.Shape, DataType.Float32), BinaryOpKind.Mul, product.Name, Constant(node, alpha!.Value).Name), isNodeResult: false);
         var scaledSelf = Emit(node, new BinaryOp(new IRValue(FreshName(node.Name + "_beta"), bias.Shape, DataType.Float32), BinaryOpKind.Mul, bias.Name, Constant(node, beta!.Value).Name), isNodeResult: false);
         Emit(node, new BinaryOp(new IRValue(node.Name, product.Shape, DataType.Float32), BinaryOpKind.Add, scaledSelf.Name, scaledProduct.Name));
         return true;

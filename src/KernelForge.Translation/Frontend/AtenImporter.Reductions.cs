@@ -41,8 +41,7 @@ internal sealed partial class AtenImporter
         }
 
         _exactIntegers.Add(node.Name);
-        var ones = new IRValue(FreshName(node.Name + "_ones"), mask.Shape, DataType.Float32);
-        return Emit(node, new SelectOp(ones, mask.Name, Constant(node, 1).Name, Constant(node, 0).Name), isNodeResult: false);
+        return BoolAsNumbers(node, mask);
     }
 
     /// <summary><c>aten.max.dim</c> / <c>aten.min.dim</c>: a (values, int64 indices) tuple; an element nobody reads costs no kernel.</summary>
