@@ -163,6 +163,11 @@ class ExtensionRequestTests(unittest.TestCase):
         line = encode_response(TimeResponse(5, (1.5, float("nan")), True, None, None, False))
         self.assertEqual(json.loads(line)["samples_us"], [1.5, None])
 
+    def test_time_response_carries_the_loops_host_wall_time(self) -> None:
+        # kforge cross-checks the events' sum against it; without the field the report says "not reported".
+        line = encode_response(TimeResponse(5, (1.5,), True, None, None, False, 12.5))
+        self.assertEqual(json.loads(line)["wall_ms"], 12.5)
+
 
 if __name__ == "__main__":
     unittest.main()

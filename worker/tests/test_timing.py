@@ -112,9 +112,11 @@ class MeasureHookTests(unittest.TestCase):
         options = replace(OPTIONS, warmup_calls=2, min_samples=4, max_samples=4, flush_l2=False)
         seen: list[tuple[int, int, str]] = []
 
-        samples, flushed = _measure(_FakeTorch, problem, lambda x: x.upper(), options,
-                                    lambda sample, input_set, result: seen.append((sample, input_set, result)))
+        samples, flushed, wall_ms = _measure(_FakeTorch, problem, lambda x: x.upper(), options,
+                                             lambda sample, input_set, result: seen.append((sample, input_set, result)))
 
         self.assertEqual(samples, [500.0] * 4)
         self.assertFalse(flushed)
+        # The host wall time of the loop is reported (the events' cross-check); fake events take no real time.
+        self.assertGreater(wall_ms, 0.0)
         self.assertEqual(seen, [(0, 0, "A"), (1, 1, "B"), (2, 2, "C"), (3, 0, "A")])

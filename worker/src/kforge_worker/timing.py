@@ -77,8 +77,8 @@ def time_reference(problem: LoadedProblem, request: TimeReferenceRequest) -> Tim
     if request.mode == "compile":
         function = _compiled(problem, torch)
         setup_seconds = problem.compile_seconds
-    samples, flushed = call_problem(problem.path, f"forward ({request.mode} timing)",
-                                    lambda: _measure(torch, problem, function, request.timing))
+    samples, flushed, _ = call_problem(problem.path, f"forward ({request.mode} timing)",
+                                       lambda: _measure(torch, problem, function, request.timing))
     return TimeReferenceResponse(request.id, tuple(samples), flushed, setup_seconds)
 
 
@@ -96,9 +96,11 @@ def _compiled(problem: LoadedProblem, torch: Any) -> Callable[..., Any]:
 
 
 def _measure(torch: Any, problem: LoadedProblem, function: Callable[..., Any], options: TimingOptions,
-             after_sample: Callable[[int, int, Any], None] | None = None) -> tuple[list[float], bool]:
-    """The timing loop. ``after_sample(sample, input_set, result)``, when given, sees each timed call's result after its
-    end event, outside the timed window (the extension runner checks a few of them)."""
+             after_sample: Callable[[int, int, Any], None] | None = None) -> tuple[list[float], bool, float]:
+    """The timing loop: (samples in µs, whether L2 was flushed, host wall ms of the loop from the first sample's flush to
+    the last sample's end). The wall time is the cross-check for the events: their sum cannot exceed it.
+    ``after_sample(sample, input_set, result)``, when given, sees each timed call's result after its end event, outside
+    the timed window (the extension runner checks a few of them)."""
     device = torch.device(problem.device)
     sets = problem.input_sets
     flush_buffer = None
@@ -116,10 +118,10 @@ def _measure(torch: Any, problem: LoadedProblem, function: Callable[..., Any], o
             input_set = len(samples_us) % len(sets)
             start = torch.cuda.Event(enable_timing=True)
             end = torch.cuda.Event(enable_timing=True)
-            if flush_buffer is not None:
-                flush_buffer.zero_()
             if first_sample_at is None:
                 first_sample_at = time.perf_counter()
+            if flush_buffer is not None:
+                flush_buffer.zero_()
             start.record()
             result = function(*sets[input_set])
             torch.cuda.synchronize(device)
@@ -130,4 +132,4 @@ def _measure(torch: Any, problem: LoadedProblem, function: Callable[..., Any], o
                 after_sample(len(samples_us) - 1, input_set, result)
             del result
             elapsed_ms = (time.perf_counter() - first_sample_at) * 1000.0
-    return samples_us, flush_buffer is not None
+    return samples_us, flush_buffer is not None, elapsed_ms

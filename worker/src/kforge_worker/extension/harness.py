@@ -199,14 +199,14 @@ def time_candidate(torch: Any, loaded: LoadedCandidate, request: TimeRequest) ->
                 mismatches.append(mismatch)
 
     try:
-        samples_us, flushed = measure(torch, _TimedSets(loaded.device, sets), loaded.function, request.timing,
-                                      check_sample)
+        samples_us, flushed, wall_ms = measure(torch, _TimedSets(loaded.device, sets), loaded.function, request.timing,
+                                               check_sample)
     except Exception as error:  # the candidate failed mid-loop: a failure value, as in the ABI runner's time
         return TimeResponse(request.id, (), False, "runtime_error",
                             describe_failure(loaded.path, "forward (timing)", error), context_lost(torch, loaded))
     if mismatches:
         return TimeResponse(request.id, (), flushed, "timed_run_mismatch", mismatches[0], False)
-    return TimeResponse(request.id, tuple(samples_us), flushed, None, None, False)
+    return TimeResponse(request.id, tuple(samples_us), flushed, None, None, False, wall_ms)
 
 
 def choose_checked_samples(count: int) -> set[int]:

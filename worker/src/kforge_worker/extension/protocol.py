@@ -92,6 +92,7 @@ class TimeResponse:
     failure: str | None
     message: str | None
     runner_exiting: bool
+    wall_ms: float | None = None  # host wall time of the timed loop: the cross-check for the events' sum
 
 
 Response = Union[HelloResponse, LoadResponse, RunResponse, TimeResponse, ShutdownResponse, ErrorResponse]
