@@ -100,8 +100,8 @@ internal sealed class VerifyWorkflow(IAnsiConsole console)
         }
         catch (KernelForge.Evaluation.Protocol.ProtocolErrorException ex)
         {
-            // The reference worker failed outside any candidate (e.g. out of GPU memory computing the reference).
-            return Fail($"the reference worker failed ({ex.Kind}): {ex.Message.Split('\n')[0]}");
+            // A child failed outside any candidate's verdict (e.g. the worker out of GPU memory computing the reference).
+            return Fail($"the {ex.Process ?? "reference worker"} failed ({ex.Kind}): {ex.Message.Split('\n')[0]}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -33,47 +33,55 @@ public static class RepeatabilityCheck
         {
             DataType.Float32 => CompareFloats<float>(first.Data, second.Data),
             DataType.Float64 => CompareFloats<double>(first.Data, second.Data),
-            _ => first.Data.AsSpan().SequenceEqual(second.Data) ? null : "the two runs produced different bytes",
+            _ => first.Data.SequenceEqual(second.Data) ? null : "the two runs produced different bytes",
         };
     }
 
-    private static string? CompareFloats<T>(byte[] firstBytes, byte[] secondBytes)
+    // Chunk by chunk (HostBytes): an output may hold more than one array can.
+    private static string? CompareFloats<T>(HostBytes firstBytes, HostBytes secondBytes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        ReadOnlySpan<T> first = MemoryMarshal.Cast<byte, T>(firstBytes);
-        ReadOnlySpan<T> second = MemoryMarshal.Cast<byte, T>(secondBytes);
         var scale = 0.0;
-        foreach (var value in first)
+        foreach (var chunk in firstBytes.Chunks)
         {
-            var magnitude = Math.Abs(double.CreateChecked(value));
-            if (double.IsFinite(magnitude) && magnitude > scale)
+            foreach (var value in MemoryMarshal.Cast<byte, T>(chunk))
             {
-                scale = magnitude;
-            }
-        }
-
-        var allowed = Math.Max(RelativeTolerance * scale, double.Epsilon);
-        var moved = 0L;
-        var worst = -1;
-        var worstDifference = 0.0;
-        for (var index = 0; index < first.Length; index++)
-        {
-            var (a, b) = (double.CreateChecked(first[index]), double.CreateChecked(second[index]));
-            var same = double.IsNaN(a) ? double.IsNaN(b) : a == b || Math.Abs(a - b) <= allowed;
-            if (!same)
-            {
-                moved++;
-                var difference = double.IsNaN(a) || double.IsNaN(b) ? double.PositiveInfinity : Math.Abs(a - b);
-                if (worst < 0 || difference > worstDifference)
+                var magnitude = Math.Abs(double.CreateChecked(value));
+                if (double.IsFinite(magnitude) && magnitude > scale)
                 {
-                    (worst, worstDifference) = (index, difference);
+                    scale = magnitude;
                 }
             }
         }
 
+        var allowed = Math.Max(RelativeTolerance * scale, double.Epsilon);
+        var elementBytes = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        var moved = 0L;
+        var worst = -1L;
+        var (worstFirst, worstSecond, worstDifference) = (0.0, 0.0, 0.0);
+        HostBytes.ForEachSegment(firstBytes, secondBytes, (offset, firstSpan, secondSpan) =>
+        {
+            var first = MemoryMarshal.Cast<byte, T>(firstSpan);
+            var second = MemoryMarshal.Cast<byte, T>(secondSpan);
+            for (var index = 0; index < first.Length; index++)
+            {
+                var (a, b) = (double.CreateChecked(first[index]), double.CreateChecked(second[index]));
+                var same = double.IsNaN(a) ? double.IsNaN(b) : a == b || Math.Abs(a - b) <= allowed;
+                if (!same)
+                {
+                    moved++;
+                    var difference = double.IsNaN(a) || double.IsNaN(b) ? double.PositiveInfinity : Math.Abs(a - b);
+                    if (worst < 0 || difference > worstDifference)
+                    {
+                        (worst, worstFirst, worstSecond, worstDifference) = ((offset / elementBytes) + index, a, b, difference);
+                    }
+                }
+            }
+        });
+
         return moved == 0
             ? null
             : string.Create(CultureInfo.InvariantCulture,
-                $"{moved} of {first.Length} elements changed between two runs on the same inputs (worst at flat index {worst}: {double.CreateChecked(first[worst]):G6} then {double.CreateChecked(second[worst]):G6}; allowed {allowed:G3}): a race or a read of uninitialized memory");
+                $"{moved} of {firstBytes.Length / elementBytes} elements changed between two runs on the same inputs (worst at flat index {worst}: {worstFirst:G6} then {worstSecond:G6}; allowed {allowed:G3}): a race or a read of uninitialized memory");
     }
 }

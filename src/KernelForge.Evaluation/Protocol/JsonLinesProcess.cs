@@ -130,7 +130,8 @@ public sealed class JsonLinesProcess : IAsyncDisposable
                         error?["kind"]?.GetValue<string>() ?? "internal",
                         error?["message"]?.GetValue<string>() ?? $"{DisplayName} failed '{op}' without a message.",
                         error?["file"]?.GetValue<string>(),
-                        error?["line"] is JsonValue lineValue && lineValue.TryGetValue<int>(out var lineNumber) ? lineNumber : null);
+                        error?["line"] is JsonValue lineValue && lineValue.TryGetValue<int>(out var lineNumber) ? lineNumber : null,
+                        DisplayName);
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -4,9 +4,12 @@ namespace KernelForge.Evaluation.Protocol;
 public abstract class ProtocolException(string message) : Exception(message);
 
 /// <summary>The child answered <c>ok: false</c>; <see cref="Kind"/> is its open-set error kind (see docs/protocol.md).</summary>
-public sealed class ProtocolErrorException(string kind, string message, string? file, int? line) : ProtocolException(message)
+public sealed class ProtocolErrorException(string kind, string message, string? file, int? line, string? process = null) : ProtocolException(message)
 {
     public string Kind { get; } = kind;
+
+    /// <summary>Which child answered with the error ("reference worker", "ABI runner", ...), when known.</summary>
+    public string? Process { get; } = process;
 
     public string? File { get; } = file;
 

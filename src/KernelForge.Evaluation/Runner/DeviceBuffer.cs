@@ -1,3 +1,5 @@
+using KernelForge.Evaluation.Tensors;
+
 namespace KernelForge.Evaluation.Runner;
 
 /// <summary>
@@ -71,21 +73,34 @@ internal sealed class DeviceBuffer : IDisposable
         };
     }
 
-    public void Upload(ReadOnlySpan<byte> data)
+    /// <summary>Copies <paramref name="data"/> into the payload, chunk by chunk.</summary>
+    public void Upload(HostBytes data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         if (data.Length != SizeBytes)
         {
             throw new ArgumentException($"Upload of {data.Length} bytes into a {SizeBytes}-byte buffer.", nameof(data));
         }
 
-        CudaRuntime.CopyHostToDevice(Pointer, data);
+        var offset = 0L;
+        foreach (var chunk in data.Chunks)
+        {
+            CudaRuntime.CopyHostToDevice(Pointer + (nint)offset, chunk);
+            offset += chunk.Length;
+        }
     }
 
-    /// <summary>Copies the payload to a new host array (synchronous with respect to the host).</summary>
-    public byte[] Download()
+    /// <summary>Copies the payload to new host memory (synchronous with respect to the host).</summary>
+    public HostBytes Download()
     {
-        var data = new byte[SizeBytes];
-        CudaRuntime.CopyDeviceToHost(data, Pointer);
+        var data = HostBytes.Allocate(SizeBytes);
+        var offset = 0L;
+        foreach (var chunk in data.Chunks)
+        {
+            CudaRuntime.CopyDeviceToHost(chunk, Pointer + (nint)offset);
+            offset += chunk.Length;
+        }
+
         return data;
     }
 

@@ -84,13 +84,6 @@ internal sealed unsafe partial class LoadedCandidate
                     RunnerRequestException.BadRequest,
                     $"{role} {Invariant(i)} '{spec.Name}' has shape {HostTensor.FormatShape(spec.Shape)}; the ABI takes 0 to {KfTensor.MaxDimensions} non-negative extents.");
             }
-
-            if (spec.SizeBytes > Array.MaxLength)
-            {
-                throw new RunnerRequestException(
-                    RunnerRequestException.BadRequest,
-                    $"{role} {Invariant(i)} '{spec.Name}' is {Invariant(spec.SizeBytes)} bytes; the runner keeps host copies and handles at most {Invariant(Array.MaxLength)} bytes per tensor.");
-            }
         }
     }
 

@@ -20,13 +20,13 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     private readonly HostTensor[][] _hostInputs;
     private readonly DeviceBuffer[][] _deviceInputs;
     private readonly DeviceBuffer[] _deviceOutputs;
-    private readonly byte[][] _outputPoison;
+    private readonly HostBytes[] _outputPoison;
     private readonly KfTensor[][] _inputTensors;
     private readonly KfTensor[] _outputTensors;
     private readonly KfTensor[] _inputScratch;
     private readonly KfTensor[] _outputScratch;
     private readonly WorkspaceArena _workspace = new();
-    private readonly byte[]?[][] _checkedOutputs;
+    private readonly HostBytes?[][] _checkedOutputs;
     private GCHandle _workspaceHandle;
 
     private LoadedCandidate(
@@ -52,7 +52,7 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         _outputTensors = [.. deviceOutputs.Select((buffer, i) => KfTensor.Contiguous(buffer.Pointer, outputs[i]))];
         _inputScratch = new KfTensor[tensors.Count];
         _outputScratch = new KfTensor[outputs.Count];
-        _checkedOutputs = [.. deviceInputs.Select(_ => new byte[]?[outputs.Count])];
+        _checkedOutputs = [.. deviceInputs.Select(_ => new HostBytes?[outputs.Count])];
         _workspaceHandle = GCHandle.Alloc(_workspace);
     }
 
@@ -300,21 +300,17 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         {
             var expected = expectedInputs[i].Data;
             var actual = _deviceInputs[inputSet][i].Download();
-            var first = expected.AsSpan().CommonPrefixLength(actual);
+            var first = expected.CommonPrefixLength(actual);
             if (first == expected.Length)
             {
                 continue;
             }
 
-            var differing = 0L;
-            for (var b = first; b < expected.Length; b++)
-            {
-                differing += expected[b] != actual[b] ? 1 : 0;
-            }
+            var differing = expected.CountDifferences(actual);
 
             // Put the input back so that a later call on this set starts from the real data.
             _deviceInputs[inputSet][i].Upload(expected);
-            return $"kforge_entry changed input {Invariant(i)} '{_tensors[i].Name}' ({Invariant(differing)} of {Invariant(expected.LongLength)} bytes differ, " +
+            return $"kforge_entry changed input {Invariant(i)} '{_tensors[i].Name}' ({Invariant(differing)} of {Invariant(expected.Length)} bytes differ, " +
                 $"the first at byte {Invariant(first)}); inputs are read-only: write only outputs, and take scratch memory from ctx->workspace.";
         }
 

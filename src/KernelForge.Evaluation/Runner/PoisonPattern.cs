@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using KernelForge.Core;
+using KernelForge.Evaluation.Tensors;
 
 namespace KernelForge.Evaluation.Runner;
 
@@ -43,18 +44,15 @@ public static class PoisonPattern
     }
 
     /// <summary>The poison of <paramref name="elementCount"/> elements, ready to copy into an output buffer.</summary>
-    public static byte[] Create(DataType dataType, long elementCount)
+    public static HostBytes Create(DataType dataType, long elementCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(elementCount);
-        var element = ElementBytes(dataType);
-        var totalBytes = elementCount * element.Length;
-        if (totalBytes > Array.MaxLength)
+        var bytes = HostBytes.Allocate(elementCount * ElementBytes(dataType).Length);
+        foreach (var chunk in bytes.Chunks)
         {
-            throw new ArgumentOutOfRangeException(nameof(elementCount), elementCount, "The poison does not fit in one host array.");
+            Fill(chunk, dataType);
         }
 
-        var bytes = new byte[totalBytes];
-        Fill(bytes, dataType);
         return bytes;
     }
 

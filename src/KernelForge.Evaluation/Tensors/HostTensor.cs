@@ -2,11 +2,16 @@ using KernelForge.Core;
 
 namespace KernelForge.Evaluation.Tensors;
 
-/// <summary>A tensor in host memory as an <c>.npy</c> file holds it: contiguous, C-order, little-endian element bytes.</summary>
+/// <summary>A tensor in host memory as an <c>.npy</c> file holds it: contiguous, C-order, little-endian element bytes, of any size.</summary>
 /// <remarks>The constructor checks that <see cref="Data"/> holds exactly one element's bytes per element of <see cref="Shape"/>.</remarks>
 public sealed record HostTensor
 {
     public HostTensor(IReadOnlyList<long> shape, DataType dataType, byte[] data)
+        : this(shape, dataType, HostBytes.Of(data ?? throw new ArgumentNullException(nameof(data))))
+    {
+    }
+
+    public HostTensor(IReadOnlyList<long> shape, DataType dataType, HostBytes data)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(data);
@@ -16,10 +21,10 @@ public sealed record HostTensor
         }
 
         var expectedBytes = shape.Aggregate(1L, (product, extent) => product * extent) * dataType.ElementBytes();
-        if (data.LongLength != expectedBytes)
+        if (data.Length != expectedBytes)
         {
             throw new ArgumentException(
-                $"A {dataType.ToProtocolName()} tensor of shape {FormatShape(shape)} needs {expectedBytes} bytes, not {data.LongLength}.",
+                $"A {dataType.ToProtocolName()} tensor of shape {FormatShape(shape)} needs {expectedBytes} bytes, not {data.Length}.",
                 nameof(data));
         }
 
@@ -32,13 +37,13 @@ public sealed record HostTensor
 
     public DataType DataType { get; }
 
-    /// <summary>The element bytes; owned by this tensor, so callers should not change them.</summary>
-    public byte[] Data { get; }
+    /// <summary>The element bytes (any length, in chunks); owned by this tensor, so callers should not change them.</summary>
+    public HostBytes Data { get; }
 
     /// <summary>Number of elements (1 for a 0-d tensor).</summary>
     public long ElementCount => Shape.Aggregate(1L, (product, extent) => product * extent);
 
-    public long SizeBytes => Data.LongLength;
+    public long SizeBytes => Data.Length;
 
     /// <summary>True when this tensor has the shape and element type <paramref name="spec"/> describes.</summary>
     public bool Matches(TensorSpec spec)

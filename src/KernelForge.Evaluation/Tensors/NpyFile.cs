@@ -45,7 +45,10 @@ public static class NpyFile
     }
 
     /// <summary>Reads one array from <paramref name="stream"/>, which is left just after the array's data.</summary>
-    public static HostTensor Read(Stream stream)
+    public static HostTensor Read(Stream stream) => Read(stream, HostBytes.DefaultChunkBytes);
+
+    /// <summary>As <see cref="Read(Stream)"/>, holding the data in chunks of <paramref name="chunkBytes"/> (tests use small ones).</summary>
+    internal static HostTensor Read(Stream stream, int chunkBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Span<byte> preamble = stackalloc byte[8];
@@ -89,13 +92,18 @@ public static class NpyFile
 
         var elementCount = shape.Aggregate(1L, (product, extent) => product * extent);
         var dataBytes = elementCount * dataType.ElementBytes();
-        if (dataBytes > Array.MaxLength)
+        if (stream.CanSeek && stream.Length - stream.Position < dataBytes)
         {
-            throw new InvalidDataException($"The array holds {dataBytes} bytes, more than one .NET array can ({Array.MaxLength}); split the tensor.");
+            throw new InvalidDataException(
+                $"The file ends before the {dataBytes} data bytes of a {dataType.ToProtocolName()} {HostTensor.FormatShape(shape)} array ({stream.Length - stream.Position} are there); it is truncated.");
         }
 
-        var data = new byte[dataBytes];
-        ReadExactly(stream, data, $"the {dataBytes} data bytes of a {dataType.ToProtocolName()} {HostTensor.FormatShape(shape)} array");
+        var data = HostBytes.Allocate(dataBytes, chunkBytes);
+        foreach (var chunk in data.Chunks)
+        {
+            ReadExactly(stream, chunk, $"the {dataBytes} data bytes of a {dataType.ToProtocolName()} {HostTensor.FormatShape(shape)} array");
+        }
+
         return new HostTensor(shape, dataType, data);
     }
 
@@ -134,7 +142,10 @@ public static class NpyFile
 
         stream.Write(preamble);
         stream.Write(Encoding.ASCII.GetBytes(header.PadRight(paddedHeaderBytes - 1) + "\n"));
-        stream.Write(tensor.Data);
+        foreach (var chunk in tensor.Data.Chunks)
+        {
+            stream.Write(chunk);
+        }
     }
 
     /// <summary>The header dict NumPy writes, e.g. <c>{'descr': '&lt;f4', 'fortran_order': False, 'shape': (2, 3), }</c>.</summary>

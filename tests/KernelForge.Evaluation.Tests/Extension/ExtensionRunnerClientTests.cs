@@ -112,6 +112,7 @@ public sealed class ExtensionRunnerClientTests
         var error = await Assert.ThrowsAsync<Protocol.ProtocolErrorException>(() => LoadAsync(client, "/tmp/noproblem.py"));
 
         Assert.Equal("problem_not_found", error.Kind);
+        Assert.Equal("extension runner", error.Process);  // kforge names the failing child, not always the worker
     }
 
     [Fact]

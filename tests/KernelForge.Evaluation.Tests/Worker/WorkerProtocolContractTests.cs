@@ -141,6 +141,7 @@ public sealed class WorkerProtocolContractTests
         Assert.Equal(golden["kind"]!.GetValue<string>(), error.Kind);
         Assert.Equal(golden["message"]!.GetValue<string>(), error.Message);
         Assert.Equal(golden["line"]?.GetValue<int>(), error.Line);
+        Assert.Equal("reference worker", error.Process);
     }
 
     private static void AssertSameFields(JsonObject golden, JsonObject sent)
