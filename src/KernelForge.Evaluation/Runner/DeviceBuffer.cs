@@ -90,6 +90,29 @@ internal sealed class DeviceBuffer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Fills the payload with <paramref name="tile"/> repeated (the last copy cut short): a poison pattern of whole
+    /// elements, so every element gets one whatever the buffer's size.
+    /// </summary>
+    public void FillRepeating(byte[] tile)
+    {
+        ArgumentNullException.ThrowIfNull(tile);
+        if (tile.Length == 0)
+        {
+            if (SizeBytes != 0)
+            {
+                throw new ArgumentException("An empty tile cannot fill a non-empty buffer.", nameof(tile));
+            }
+
+            return;
+        }
+
+        for (var offset = 0L; offset < SizeBytes; offset += tile.Length)
+        {
+            CudaRuntime.CopyHostToDevice(Pointer + (nint)offset, tile.AsSpan(0, (int)Math.Min(tile.Length, SizeBytes - offset)));
+        }
+    }
+
     /// <summary>Copies the payload to new host memory (synchronous with respect to the host).</summary>
     public HostBytes Download()
     {

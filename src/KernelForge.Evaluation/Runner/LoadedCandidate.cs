@@ -17,10 +17,12 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     private readonly int _device;
     private readonly IReadOnlyList<TensorSpec> _tensors;
     private readonly IReadOnlyList<TensorSpec> _outputs;
+    private const long PoisonTileBytes = 16L << 20;
+
     private readonly HostTensor[][] _hostInputs;
     private readonly DeviceBuffer[][] _deviceInputs;
     private readonly DeviceBuffer[] _deviceOutputs;
-    private readonly HostBytes[] _outputPoison;
+    private readonly byte[][] _outputPoison;
     private readonly KfTensor[][] _inputTensors;
     private readonly KfTensor[] _outputTensors;
     private readonly KfTensor[] _inputScratch;
@@ -47,7 +49,8 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         _hostInputs = hostInputs;
         _deviceInputs = deviceInputs;
         _deviceOutputs = deviceOutputs;
-        _outputPoison = [.. outputs.Select(spec => PoisonPattern.Create(spec.DataType, spec.ElementCount))];
+        // One tile per output, repeated over the buffer: an 8 GiB output needs no 8 GiB host copy of its poison.
+        _outputPoison = [.. outputs.Select(spec => PoisonPattern.Create(spec.DataType, Math.Min(spec.ElementCount, PoisonTileBytes / spec.DataType.ElementBytes())))];
         _inputTensors = [.. deviceInputs.Select(set => set.Select((buffer, i) => KfTensor.Contiguous(buffer.Pointer, tensors[i])).ToArray())];
         _outputTensors = [.. deviceOutputs.Select((buffer, i) => KfTensor.Contiguous(buffer.Pointer, outputs[i]))];
         _inputScratch = new KfTensor[tensors.Count];
@@ -202,7 +205,7 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     {
         for (var o = 0; o < _deviceOutputs.Length; o++)
         {
-            _deviceOutputs[o].Upload(_outputPoison[o]);
+            _deviceOutputs[o].FillRepeating(_outputPoison[o]);
         }
 
         foreach (var buffer in AllBuffers())

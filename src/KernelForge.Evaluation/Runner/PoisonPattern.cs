@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using KernelForge.Core;
-using KernelForge.Evaluation.Tensors;
 
 namespace KernelForge.Evaluation.Runner;
 
@@ -44,15 +43,18 @@ public static class PoisonPattern
     }
 
     /// <summary>The poison of <paramref name="elementCount"/> elements, ready to copy into an output buffer.</summary>
-    public static HostBytes Create(DataType dataType, long elementCount)
+    public static byte[] Create(DataType dataType, long elementCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(elementCount);
-        var bytes = HostBytes.Allocate(elementCount * ElementBytes(dataType).Length);
-        foreach (var chunk in bytes.Chunks)
+        var element = ElementBytes(dataType);
+        var totalBytes = elementCount * element.Length;
+        if (totalBytes > Array.MaxLength)
         {
-            Fill(chunk, dataType);
+            throw new ArgumentOutOfRangeException(nameof(elementCount), elementCount, "The poison does not fit in one host array.");
         }
 
+        var bytes = new byte[totalBytes];
+        Fill(bytes, dataType);
         return bytes;
     }
 

@@ -56,7 +56,7 @@ public sealed class PoisonPatternTests
     [Fact]
     public void Create_RepeatsTheElementPattern()
     {
-        var bytes = PoisonPattern.Create(DataType.Float32, 3).ToArray();
+        var bytes = PoisonPattern.Create(DataType.Float32, 3);
 
         Assert.Equal(12, bytes.Length);
         for (var i = 0; i < 3; i++)
@@ -68,7 +68,7 @@ public sealed class PoisonPatternTests
     [Fact]
     public void Create_ZeroElements_IsEmpty()
     {
-        Assert.Equal(0, PoisonPattern.Create(DataType.Float64, 0).Length);
+        Assert.Empty(PoisonPattern.Create(DataType.Float64, 0));
     }
 
     [Fact]
