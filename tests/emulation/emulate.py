@@ -541,6 +541,17 @@ CASES: dict[str, dict] = {
                       "nodes": [("out", "aten.mse_loss.default", [node("p"), node("t"), 0], {})], "outputs": ["out"]},
     "mm_odd": {"inputs": [("a", [37, 50], "input"), ("b", [50, 29], "input")],
                "nodes": [("out", "aten.mm.default", [node("a"), node("b")], {})], "outputs": ["out"]},
+    # Products with one output row or column become sums of products (SimplifyVectorProducts), in all four layouts.
+    "mm_column_vector": {"inputs": [("a", [37, 1500], "input"), ("b", [1500, 1], "input")],
+                         "nodes": [("out", "aten.mm.default", [node("a"), node("b")], {})], "outputs": ["out"]},
+    "mm_column_vector_transposed_matrix": {"inputs": [("a", [1500, 37], "input"), ("b", [1, 1500], "input")],
+                                           "nodes": [("at", "aten.t.default", [node("a")], {}), ("bt", "aten.t.default", [node("b")], {}),
+                                                     ("out", "aten.mm.default", [node("at"), node("bt")], {})], "outputs": ["out"]},
+    "mm_row_vector": {"inputs": [("a", [1, 700], "input"), ("b", [700, 45], "input")],
+                      "nodes": [("out", "aten.mm.default", [node("a"), node("b")], {})], "outputs": ["out"]},
+    "mm_row_vector_transposed_matrix": {"inputs": [("a", [1, 700], "input"), ("b", [45, 700], "input")],
+                                        "nodes": [("bt", "aten.t.default", [node("b")], {}),
+                                                  ("out", "aten.mm.default", [node("a"), node("bt")], {})], "outputs": ["out"]},
     "bmm": {"inputs": [("a", [3, 20, 70], "input"), ("b", [3, 70, 33], "input")],
             "nodes": [("out", "aten.bmm.default", [node("a"), node("b")], {})], "outputs": ["out"]},
     # Both operands read transposed (CUBLAS_OP_T twice on the cuBLAS path, leading dimensions M and K), bias of a full [M, N].

@@ -7,7 +7,7 @@ namespace KernelForge.Translation.Passes;
 public sealed class PassPipeline(ImmutableArray<IGraphPass> passes)
 {
     /// <summary>
-    /// Views first (so patterns see through them), then transposes into the matmuls reading them, then flip-scan-flip into reverse scans, then the slices scans read and the constant pads of their results into the scans, then products with diagonal matrices into scales, then normalization patterns (they match single ops, so they must run
+    /// Views first (so patterns see through them), then transposes into the matmuls reading them, then flip-scan-flip into reverse scans, then the slices scans read and the constant pads of their results into the scans, then products with diagonal matrices into scales and products with one row or column into sums, then normalization patterns (they match single ops, so they must run
     /// before fusion merges them), then softmaxes read only by a gather into picks, then long reductions with few outputs split in two, then outputs that need their own copy, then elementwise fusion, then the chains after matmuls and convolutions into their stores and the chains before reductions into their loads; dead values go twice.
     /// </summary>
     public static PassPipeline Default { get; } = new(
@@ -18,6 +18,7 @@ public sealed class PassPipeline(ImmutableArray<IGraphPass> passes)
         new FuseScanWindows(),
         new RecognizeDiagonalMasks(),
         new SimplifyDiagonalProducts(),
+        new SimplifyVectorProducts(),
         new FuseNormalization(),
         new FuseSoftmaxGather(),
         new SplitLongReductions(),

@@ -27,7 +27,7 @@ public sealed class PassPipelineTests
     public void Default_OrderIsViewsTransposesFlipsScanWindowsNormalizationOutputsFusionEpilogues()
     {
         Assert.Equal(
-            ["FoldViews", "FoldTransposes", "FoldFlips", "FuseScanWindows", "RecognizeDiagonalMasks", "SimplifyDiagonalProducts", "FuseNormalization", "FuseSoftmaxGather", "SplitLongReductions", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "FuseEpilogues", "FusePrologues", "EliminateDeadValues"],
+            ["FoldViews", "FoldTransposes", "FoldFlips", "FuseScanWindows", "RecognizeDiagonalMasks", "SimplifyDiagonalProducts", "SimplifyVectorProducts", "FuseNormalization", "FuseSoftmaxGather", "SplitLongReductions", "EliminateDeadValues", "MaterializeOutputs", "FuseElementwise", "FuseEpilogues", "FusePrologues", "EliminateDeadValues"],
             PassPipeline.Default.Passes.Select(p => p.Name));
     }
 }
