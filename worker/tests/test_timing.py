@@ -120,3 +120,4 @@ class MeasureHookTests(unittest.TestCase):
         # The host wall time of the loop is reported (the events' cross-check); fake events take no real time.
         self.assertGreater(wall_ms, 0.0)
         self.assertEqual(seen, [(0, 0, "A"), (1, 1, "B"), (2, 2, "C"), (3, 0, "A")])
+

@@ -71,6 +71,7 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
     input_files = _write_tensors(request.shm_dir, input_sets, [tensor for _, tensor, _ in state])
     bytes_moved = sum(size_bytes(spec.shape, spec.dtype) for spec in tensors + outputs)
     flops = count_flops(torch, model, input_sets[0])
+    release_cached_memory(torch, device)
     for warning in warnings:
         log.warning("%s", warning)
     loaded = LoadedProblem(path, str(device), model, input_sets, outputs, references, warnings=warnings)
@@ -78,6 +79,14 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
         id=request.id, name=source.name, problem_hash=source.sha256, tensors=tensors, outputs=outputs,
         input_files=input_files, bytes_moved=bytes_moved, warnings=tuple(warnings), flops=flops)
     return loaded, response
+
+
+def release_cached_memory(torch: Any, device: Any) -> None:
+    """Hands the blocks torch's caching allocator keeps after the references (the float64 copies, the clones) back to
+    the driver: the ABI runner allocates its own copy of every input set next, in another process, which cannot use
+    memory cached here. With an 8 GiB input, the cache held enough that the runner's cudaMalloc failed on an 80 GB H100."""
+    if getattr(device, "type", None) == "cuda":
+        torch.cuda.empty_cache()
 
 
 def count_flops(torch: Any, model: Any, inputs: tuple[Any, ...]) -> int | None:
