@@ -17,4 +17,7 @@ public sealed record ProblemInfo(
 {
     /// <summary>Floating-point operations of one forward pass (torch's FlopCounterMode: matmuls, convolutions, attention), or null when unknown: the compute floor's numerator.</summary>
     public long? Flops { get; init; }
+
+    /// <summary>Python numbers among <c>get_inputs()</c>, which are not in <see cref="Tensors"/>; see <see cref="ScalarInput"/>.</summary>
+    public IReadOnlyList<ScalarInput> ScalarInputs { get; init; } = [];
 }

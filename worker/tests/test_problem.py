@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kforge_worker.errors import WorkerError
 from kforge_worker.problem import (call_problem, execute_problem, normalize_outputs, read_problem,
-                                   validate_init_inputs, validate_inputs)
+                                   scalar_inputs, tensor_inputs, validate_init_inputs, validate_inputs)
 
 VALID = """\
 class Model:
@@ -144,11 +144,17 @@ class ValidationTests(unittest.TestCase):
         self.assertIn("return a list of tensors", caught.exception.message)
         self.assertEqual(validate_inputs("p.py", (b"a", b"b"), is_fake_tensor), [b"a", b"b"])
 
-    def test_scalar_inputs_are_not_supported_yet(self) -> None:
+    def test_python_numbers_are_scalar_inputs(self) -> None:
+        # KernelBench-style `A * s` with get_inputs() returning [A, 3.14]: the number is part of the problem.
+        values = validate_inputs("p.py", [b"a", 3.14, 2, True], is_fake_tensor)
+        self.assertEqual(scalar_inputs(values), ((1, 3.14), (2, 2), (3, True)))
+        self.assertEqual(tensor_inputs(values), [b"a"])
+
+    def test_other_values_are_refused(self) -> None:
         with self.assertRaises(WorkerError) as caught:
-            validate_inputs("p.py", [b"a", 3], is_fake_tensor)
+            validate_inputs("p.py", [b"a", "mean"], is_fake_tensor)
         self.assertEqual(caught.exception.kind, "problem_invalid")
-        self.assertIn("item 1 is int", caught.exception.message)
+        self.assertIn("item 1 is str", caught.exception.message)
         self.assertIn("get_init_inputs()", caught.exception.message)
 
     def test_init_inputs_must_be_a_list_or_tuple(self) -> None:

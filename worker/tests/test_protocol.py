@@ -167,5 +167,17 @@ class JsonRulesTests(unittest.TestCase):
         self.assertEqual(request.id, 9)
 
 
+
+class ScalarInputsTests(unittest.TestCase):
+    def test_load_problem_response_round_trips_scalar_inputs_with_their_types(self) -> None:
+        line = (EXAMPLES / "load_problem.jsonl").read_text().splitlines()[1]
+        with_scalars = line.replace('"scalar_inputs":[]', '"scalar_inputs":[{"position":1,"value":3.14},'
+                                                          '{"position":2,"value":7},{"position":3,"value":true}]')
+        response = parse_response(with_scalars, "load_problem")
+        self.assertEqual([(s.position, s.value) for s in response.scalar_inputs], [(1, 3.14), (2, 7), (3, True)])
+        self.assertIs(type(response.scalar_inputs[2].value), bool)
+        self.assertEqual(encode_response(response), with_scalars)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -46,6 +46,24 @@ def get_init_inputs():
     return [256, 128]
 """
 
+SCALAR_INPUT = """\
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def forward(self, a, s):
+        return a * s
+
+
+def get_inputs():
+    return [torch.randn(32, 48), {scale}]
+
+
+def get_init_inputs():
+    return []
+"""
+
 SCALED_MEAN = """\
 import torch
 import torch.nn as nn
@@ -204,13 +222,35 @@ class TorchWorkerTests(unittest.TestCase):
         response = self.send("check", output_files=files)
         self.assertTrue(all(s["outputs"][0]["passed"] for s in response["sets"]), response)
 
+    def test_scalar_input_is_part_of_the_problem_not_of_the_input_files(self) -> None:
+        import numpy as np
+        scaled = SCALAR_INPUT.replace("{scale}", "3.14")
+        loaded = self.load(scaled, "scalar.py")
+        self.assertNotIn("error", loaded)
+        self.assertEqual(loaded["scalar_inputs"], [{"position": 1, "value": 3.14}])
+        self.assertEqual([t["name"] for t in loaded["tensors"]], ["input0"])
+        self.assertTrue(all(len(paths) == 1 for paths in loaded["input_files"]))
+        files = []
+        for set_index, (a_path,) in enumerate(loaded["input_files"]):
+            path = os.path.join(self.folder, f"scaled{set_index}.npy")
+            np.save(path, (np.load(a_path).astype(np.float64) * 3.14).astype(np.float32))
+            files.append([path])
+        response = self.send("check", output_files=files)
+        self.assertTrue(all(s["outputs"][0]["passed"] for s in response["sets"]), response)
+
+    def test_scalar_input_that_changes_with_the_seed_is_refused(self) -> None:
+        drawn = SCALAR_INPUT.replace("{scale}", "float(torch.rand(()))")
+        error = self.load(drawn, "drawn.py")["error"]
+        self.assertEqual(error["kind"], "problem_invalid")
+        self.assertIn("must be the same for every seed", error["message"])
+
     def test_problem_errors_name_the_file_and_line(self) -> None:
         failing = LINEAR_RELU.replace("return torch.relu(self.linear(x) + self.shift)", "return x @ x")
         error = self.load(failing, "failing.py")["error"]
         self.assertEqual((error["kind"], error["line"]), ("problem_failed", 12))
         self.assertIn("forward raised RuntimeError", error["message"])
-        scalar = LINEAR_RELU.replace("return [torch.randn(64, 256)]", "return [torch.randn(64, 256), 3]")
-        self.assertIn("only tensors", self.load(scalar, "scalar.py")["error"]["message"])
+        text = LINEAR_RELU.replace("return [torch.randn(64, 256)]", "return [torch.randn(64, 256), 'relu']")
+        self.assertIn("item 1 is str", self.load(text, "text.py")["error"]["message"])
         not_tensor = LINEAR_RELU.replace("return torch.relu(self.linear(x) + self.shift)", "return {'y': x}")
         self.assertIn("outputs must be tensors", self.load(not_tensor, "dict.py")["error"]["message"])
         bf16 = LINEAR_RELU.replace("torch.randn(64, 256)", "torch.randn(64, 256).bfloat16()")

@@ -84,6 +84,7 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
         int device,
         TimeSpan deadline,
         IReadOnlyList<string>? freshInputFiles = null,
+        IReadOnlyList<ScalarInput>? scalarInputs = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(candidatePath);
@@ -105,6 +106,11 @@ public sealed class ExtensionRunnerClient(Func<ProcessStartInfo> startInfoFactor
             ["input_files"] = new JsonArray([.. sets.Select(set => (JsonNode)new JsonArray([.. set.Select(path => JsonValue.Create(path))]))]),
             ["build_dir"] = buildDirectory,
             ["device"] = device,
+            ["scalar_inputs"] = new JsonArray([.. (scalarInputs ?? []).Select(scalar => (JsonNode)new JsonObject
+            {
+                ["position"] = scalar.Position,
+                ["value"] = JsonNode.Parse(scalar.Value),
+            })]),
         };
         try
         {

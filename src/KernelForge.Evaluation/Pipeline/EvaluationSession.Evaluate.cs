@@ -92,7 +92,8 @@ public sealed partial class EvaluationSession
         var buildDirectory = Path.Combine(_options.CompileCacheDirectory ?? directory, "torch-extensions", candidate.Id[..16]);
         var load = await _extension.LoadAsync(
             sourcePath, format, Path.GetFullPath(attempt.Request.ProblemPath), problem.Info.Seeds[0], problem.Info.Tensors, problem.Info.Outputs,
-            problem.InputFiles, buildDirectory, _options.Worker.Device, _options.Worker.LoadDeadline, problem.FreshInputFiles, cancellationToken);
+            problem.InputFiles, buildDirectory, _options.Worker.Device, _options.Worker.LoadDeadline, problem.FreshInputFiles,
+            problem.Info.ScalarInputs, cancellationToken);
         var compile = load.Succeeded
             ? CompileResult.Success(sourcePath, load.BuildSeconds ?? 0, cacheHit: false, string.Empty, [])
             : CompileResult.Failed(load.Failure!.Value, 0, load.Message ?? string.Empty);

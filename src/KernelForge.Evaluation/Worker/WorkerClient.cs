@@ -59,6 +59,11 @@ public sealed class WorkerClient(JsonLinesProcess process, WorkerOptions options
             [.. JsonFields.Array(response, "warnings").Select(node => node!.GetValue<string>())])
         {
             Flops = JsonFields.Int64Value(response, "flops"),
+            ScalarInputs = response["scalar_inputs"] is JsonArray scalars
+                ? [.. scalars.Select(node => new ScalarInput(
+                    JsonFields.Int64Value(node!, "position") is { } position ? checked((int)position) : throw new ProtocolErrorException("bad_response", "A scalar input has no position.", null, null),
+                    node!["value"]?.ToJsonString() ?? throw new ProtocolErrorException("bad_response", "A scalar input has no value.", null, null)))]
+                : [],
         };
         IReadOnlyList<IReadOnlyList<string>> inputFiles =
             [.. JsonFields.Array(response, "input_files").Select(set => (IReadOnlyList<string>)[.. set!.AsArray().Select(path => path!.GetValue<string>())])];

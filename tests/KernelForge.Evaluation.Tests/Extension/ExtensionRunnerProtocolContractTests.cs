@@ -84,6 +84,17 @@ public sealed class ExtensionRunnerProtocolContractTests
     }
 
     [Fact]
+    public async Task LoadAsync_ScalarInputs_SentWithTheirPositionsAndPythonTypes()
+    {
+        await using var runner = GoldenExtensionRunner.Start("extension_load");
+
+        await LoadGoldenAsync(runner.Client, "extension_load", scalarInputs: [new ScalarInput(1, "3.14"), new ScalarInput(2, "7")]);
+
+        var sent = runner.Requests()[0]["scalar_inputs"]!.ToJsonString();
+        Assert.Equal("""[{"position":1,"value":3.14},{"position":2,"value":7}]""", sent);
+    }
+
+    [Fact]
     public async Task RunAsync_GoldenFreshRun_IsOneMoreSetTimedWithoutProfiling()
     {
         await using var runner = GoldenExtensionRunner.Start("extension_load", "extension_run_fresh");
@@ -137,7 +148,8 @@ public sealed class ExtensionRunnerProtocolContractTests
     }
 
     /// <summary>Sends the golden load request's own values through the typed API.</summary>
-    private static Task<ExtensionLoadResult> LoadGoldenAsync(ExtensionRunnerClient client, string name, IReadOnlyList<string>? freshInputFiles = null)
+    private static Task<ExtensionLoadResult> LoadGoldenAsync(
+        ExtensionRunnerClient client, string name, IReadOnlyList<string>? freshInputFiles = null, IReadOnlyList<ScalarInput>? scalarInputs = null)
     {
         var request = GoldenExtensionRunner.GoldenRequest(name);
         return client.LoadAsync(
@@ -151,7 +163,8 @@ public sealed class ExtensionRunnerProtocolContractTests
             request["build_dir"]!.GetValue<string>(),
             request["device"]!.GetValue<int>(),
             Deadline,
-            freshInputFiles);
+            freshInputFiles,
+            scalarInputs);
     }
 
     private static void AssertSameFields(JsonObject golden, JsonObject sent)

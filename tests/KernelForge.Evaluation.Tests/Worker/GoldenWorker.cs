@@ -45,12 +45,17 @@ internal sealed class GoldenWorker : IAsyncDisposable
     public static JsonObject GoldenRequest(string name) =>
         JsonNode.Parse(File.ReadAllLines(Path.Combine(ExamplesDirectory, name + ".jsonl"))[0])!.AsObject();
 
-    public static GoldenWorker Start(string name)
+    public static GoldenWorker Start(string name) => Start(name, response => response);
+
+    /// <summary>As <see cref="Start(string)"/>, answering with the golden response line as <paramref name="editResponse"/> changes it.</summary>
+    public static GoldenWorker Start(string name, Func<string, string> editResponse)
     {
         var directory = Directory.CreateTempSubdirectory("kforge-golden-").FullName;
         var script = Path.Combine(directory, "fake_worker.py");
         File.WriteAllText(script, Script);
-        var golden = Path.Combine(ExamplesDirectory, name + ".jsonl");
+        var lines = File.ReadAllLines(Path.Combine(ExamplesDirectory, name + ".jsonl"));
+        var golden = Path.Combine(directory, name + ".jsonl");
+        File.WriteAllLines(golden, [lines[0], editResponse(lines[1])]);
         // WorkerClient starts "python -m kforge_worker"; a wrapper package with that name runs the golden script.
         var package = Path.Combine(directory, "kforge_worker");
         Directory.CreateDirectory(package);

@@ -45,6 +45,17 @@ public sealed class WorkerProtocolContractTests
     }
 
     [Fact]
+    public async Task LoadProblemAsync_ScalarInputs_KeepPositionAndPythonType()
+    {
+        await using var worker = GoldenWorker.Start("load_problem", response => response.Replace(
+            "\"scalar_inputs\":[]", "\"scalar_inputs\":[{\"position\":1,\"value\":3.14},{\"position\":2,\"value\":true}]", StringComparison.Ordinal));
+
+        var loaded = await worker.Client.LoadProblemAsync("problems/level1/relu.py", [1, 2, 3], "/dev/shm/x");
+
+        Assert.Equal([new ScalarInput(1, "3.14"), new ScalarInput(2, "true")], loaded.Info.ScalarInputs);
+    }
+
+    [Fact]
     public async Task CheckAsync_GoldenResponse_ParsesPassAndFailure()
     {
         await using var worker = GoldenWorker.Start("check");

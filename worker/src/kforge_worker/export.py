@@ -101,6 +101,8 @@ def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_o
             if role == "constant":
                 nodes.extend(_constant_nodes(node.name, constants[fqn]))
                 continue
+            if role == "input" and _is_baked_scalar(node):
+                continue  # a Python number among get_inputs(): the trace used its value, the ABI does not pass it
             entry = _input_entry(node, role, fqn)
             rank = order[role].index(fqn) if role in order and fqn in order[role] else position
             inputs.append(((_ROLE_ORDER[role], rank, position), entry))
@@ -231,6 +233,13 @@ def _constant_nodes(name: str, value: Any) -> list[dict[str, Any]]:
         nodes.append({"name": name, "target": "aten.view.default", "args": [{"node": f"{name}_scalar"}, shape], "kwargs": {},
                       "shape": shape, "dtype": dtype})
     return nodes
+
+
+def _is_baked_scalar(node: Any) -> bool:
+    """A placeholder for a scalar input (see problem.is_scalar_input) that no node reads: export and make_fx put its
+    value into the ops that use it, so the graph does not need it. One that is read stays an input, and is refused."""
+    value = node.meta.get("val")
+    return (value is None or isinstance(value, (bool, int, float))) and not node.users and not _is_fx_node(value)
 
 
 def _input_entry(node: Any, role: str, fqn: str | None) -> dict[str, Any]:

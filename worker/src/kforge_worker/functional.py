@@ -45,8 +45,11 @@ class ProblemText:
 
 
 def functional_source(graph: dict[str, Any], problem: ProblemText, torch_version: str, capture: str,
-                      module_attributes: Iterable[str] = MODULE_ATTRIBUTES) -> str:
+                      module_attributes: Iterable[str] = MODULE_ATTRIBUTES, scalar_positions: Sequence[int] = ()) -> str:
     """The whole functional file for ``graph`` (schema v1), made from ``problem``.
+
+    ``scalar_positions``: where ``get_inputs()`` has Python numbers (problem.is_scalar_input). The capture baked their
+    values into the ops, so module_fn does not take them; Model.forward still accepts them at those positions.
 
     Raises ``WorkerError("not_translatable")`` naming the node for a graph it cannot write as Python (an unknown
     argument encoding, a target that is not an ATen-style overload or ``getitem``, a reference to no earlier value).
@@ -73,7 +76,7 @@ def functional_source(graph: dict[str, Any], problem: ProblemText, torch_version
         *module_fn_source(graph, names),
         "",
         "",
-        *_model_source(user, state, names),
+        *_model_source(user, state, names, scalar_positions),
         "",
         "",
         f"_PROBLEM_SOURCE = {python_string_literal(problem.source)}",
@@ -141,8 +144,16 @@ def python_string_literal(text: str) -> str:
 
 
 def _model_source(user: Sequence[dict[str, Any]], state: Sequence[tuple[str, str, str]],
-                  names: dict[str, str]) -> list[str]:
-    forward_arguments = [names[entry["name"]] for entry in user]
+                  names: dict[str, str], scalar_positions: Sequence[int] = ()) -> list[str]:
+    tensor_arguments = [names[entry["name"]] for entry in user]
+    forward_arguments = list(tensor_arguments)
+    taken = set(names.values())
+    for position in sorted(scalar_positions):
+        name = f"scalar{position}"
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        forward_arguments.insert(position, name)
     lines = [
         "class Model(nn.Module):",
         "    \"\"\"The problem's Model with its parameters and buffers registered flat, forward delegated to module_fn.\"\"\"",
@@ -162,7 +173,9 @@ def _model_source(user: Sequence[dict[str, Any]], state: Sequence[tuple[str, str
             lines.append(f"        self.register_buffer({attribute!r}, buffers[{fqn!r}])")
     lines.append("")
     lines.extend(_wrapped("    def forward(self, ", [*forward_arguments, "fn=module_fn"], "):", indent="    "))
-    call = [*forward_arguments, *[f"self.{attribute}" for _, _, attribute in state]]
+    if scalar_positions:
+        lines.append("        # Scalar inputs: the capture baked the values get_inputs() returns into module_fn.")
+    call = [*tensor_arguments, *[f"self.{attribute}" for _, _, attribute in state]]
     lines.extend(_wrapped("        return fn(", call, ")", indent="        "))
     return lines
 

@@ -19,7 +19,8 @@ from .environment import require_torch
 from .errors import WorkerError, bad_request
 from .functional import ProblemText, functional_source
 from .legacy_capture import MAKE_FX, capture_graph
-from .problem import call_problem, execute_problem, normalize_outputs, read_problem
+from .problem import (call_problem, copy_inputs, execute_problem, normalize_outputs, read_problem, scalar_inputs,
+                      tensor_inputs)
 from .protocol import FunctionalCheck, FunctionalizeRequest, FunctionalizeResponse
 # The very build and float64 copy load_problem does, so that "the same seed" means the same thing everywhere.
 from .reference import build_model, draw_inputs, float64_copy, float64_outputs, select_device
@@ -67,8 +68,10 @@ def functionalize(request: FunctionalizeRequest) -> FunctionalizeResponse:
     namespace = execute_problem(source)
     warnings: list[str] = []
     graph, capture = _capture(torch, path, namespace, request.seeds[0], device, warnings)
+    scalar_positions = [position for position, _ in
+                        scalar_inputs(draw_inputs(torch, path, namespace, request.seeds[0], device))]
     text = functional_source(graph, ProblemText(_label(path), Path(path).read_text(encoding="utf-8"), source.sha256),
-                             torch.__version__, capture, dir(torch.nn.Module))
+                             torch.__version__, capture, dir(torch.nn.Module), scalar_positions)
     _write(request.output_path, text)
     functional, load_error = _load_functional(request.output_path)
     sets = tuple(_check_seed(torch, path, namespace, request.output_path, functional, load_error, seed, device, warnings)
@@ -117,7 +120,7 @@ def _check_seed(torch: Any, path: str, namespace: dict[str, Any], output_path: s
     model = build_model(torch, path, namespace, seed, device)
     inputs = draw_inputs(torch, path, namespace, seed, device)
     with torch.no_grad():
-        expected = normalize_outputs(path, call_problem(path, "forward", lambda: model(*[t.clone() for t in inputs])),
+        expected = normalize_outputs(path, call_problem(path, "forward", lambda: model(*copy_inputs(inputs))),
                                      is_tensor)
         model64 = float64_copy(model, warnings)
         expected64 = float64_outputs(path, model64, inputs, expected, warnings, is_tensor)
@@ -127,13 +130,14 @@ def _check_seed(torch: Any, path: str, namespace: dict[str, Any], output_path: s
     try:
         functional_model = build_model(torch, output_path, functional, seed, device)
         functional_inputs = draw_inputs(torch, output_path, functional, seed, device)
-        if len(functional_inputs) != len(inputs) or not all(
-                a.shape == b.shape and a.dtype == b.dtype and torch.equal(a, b) for a, b in zip(functional_inputs, inputs)):
+        if len(functional_inputs) != len(inputs) or scalar_inputs(functional_inputs) != scalar_inputs(inputs) or not all(
+                a.shape == b.shape and a.dtype == b.dtype and torch.equal(a, b)
+                for a, b in zip(tensor_inputs(functional_inputs), tensor_inputs(inputs))):
             return FunctionalCheck(seed, False, None, None, "the functional file's get_inputs() drew other inputs than "
                                                             "the problem's for this seed")
         with torch.no_grad():
             got = normalize_outputs(output_path, call_problem(
-                output_path, "forward", lambda: functional_model(*[t.clone() for t in inputs])), is_tensor)
+                output_path, "forward", lambda: functional_model(*copy_inputs(inputs))), is_tensor)
     except WorkerError as error:
         return FunctionalCheck(seed, False, None, None, f"the functional Model failed: {error.message}")
     return compare_outputs(torch, seed, got, expected, expected64)

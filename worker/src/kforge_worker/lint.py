@@ -268,7 +268,7 @@ def rebuild_model(problem: Any, seed: int) -> RebuiltModel | None:
     parameters = dict(problem.model.named_parameters())
     if not parameters:
         return None
-    from .problem import call_problem, execute_problem, normalize_outputs, read_problem
+    from .problem import call_problem, copy_inputs, execute_problem, normalize_outputs, read_problem
     from .reference import build_model  # the very build load_problem does, so only the seed differs
     try:
         path = problem.path
@@ -282,7 +282,7 @@ def rebuild_model(problem: Any, seed: int) -> RebuiltModel | None:
         unchanged = tuple(name for name, tensor in parameters.items()
                           if torch.equal(tensor.detach(), rebuilt_parameters[name].detach()))
         with torch.no_grad():
-            arguments = [tensor.clone() for tensor in problem.input_sets[0]]
+            arguments = copy_inputs(problem.input_sets[0])
             returned = call_problem(path, "forward", lambda: model(*arguments))
             outputs = normalize_outputs(path, returned, lambda value: isinstance(value, torch.Tensor))
             values = [tensor.detach().to("cpu").double().contiguous().numpy() for tensor in outputs]

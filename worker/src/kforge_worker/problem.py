@@ -116,19 +116,44 @@ def line_in_file(error: BaseException, path: str) -> int | None:
 
 
 def validate_inputs(path: str, values: Any, is_tensor: Callable[[Any], bool]) -> list[Any]:
-    """``get_inputs()`` must return a list or tuple of tensors; other values are not in the ABI yet."""
+    """``get_inputs()`` must return a list or tuple of tensors and Python numbers (scalar inputs, see
+    ``is_scalar_input``); other values are not in the ABI."""
     if not isinstance(values, (list, tuple)):
         raise WorkerError(
             "problem_invalid",
             f"{path}: get_inputs() returned {type(values).__name__}; return a list of tensors.", file=path)
     for index, value in enumerate(values):
-        if not is_tensor(value):
+        if not is_tensor(value) and not is_scalar_input(value):
             raise WorkerError(
                 "problem_invalid",
-                f"{path}: get_inputs() item {index} is {type(value).__name__} ({_short(value)}); only tensors are "
-                "supported by the ABI yet: pass scalars to Model(...) through get_init_inputs() instead.",
+                f"{path}: get_inputs() item {index} is {type(value).__name__} ({_short(value)}); get_inputs() may "
+                "return tensors and Python numbers (int, float, bool) only: pass other values to Model(...) through "
+                "get_init_inputs() instead.",
                 file=path)
     return list(values)
+
+
+def is_scalar_input(value: Any) -> bool:
+    """A Python number among ``get_inputs()`` (e.g. ``A * s`` with ``s = 3.14``). It is part of the problem, not of an
+    input set: it must be the same for every seed, the ABI entry does not receive it (export bakes it into the graph,
+    and an ABI kernel hard-codes it), and a torch-extension candidate gets it at its position, as the reference does."""
+    return isinstance(value, (bool, int, float))
+
+
+def tensor_inputs(values: Sequence[Any]) -> list[Any]:
+    """The tensors of an input set, in order: what the ABI entry receives."""
+    return [value for value in values if not is_scalar_input(value)]
+
+
+def scalar_inputs(values: Sequence[Any]) -> tuple[tuple[int, bool | int | float], ...]:
+    """``(position in get_inputs(), value)`` of each scalar input."""
+    return tuple((position, value) for position, value in enumerate(values) if is_scalar_input(value))
+
+
+def copy_inputs(values: Sequence[Any]) -> list[Any]:
+    """Fresh copies of an input set for one call: tensors cloned (a forward that writes its inputs changes only the
+    copies), scalar inputs as they are."""
+    return [value if is_scalar_input(value) else value.clone() for value in values]
 
 
 def validate_init_inputs(path: str, values: Any) -> list[Any]:

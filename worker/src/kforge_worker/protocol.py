@@ -204,6 +204,12 @@ class HelloResponse:
 
 
 @dataclass(frozen=True, slots=True)
+class ScalarInput:
+    position: int  # index in get_inputs()
+    value: bool | int | float
+
+
+@dataclass(frozen=True, slots=True)
 class LoadProblemResponse:
     id: int
     name: str
@@ -214,6 +220,9 @@ class LoadProblemResponse:
     bytes_moved: int
     warnings: tuple[str, ...]
     flops: int | None = None  # one forward pass, as torch's FlopCounterMode counts; None when unknown
+    # Python numbers among get_inputs(), the same for every seed: not in tensors or input_files (see problem.py,
+    # is_scalar_input); a torch-extension candidate is called with each at its position.
+    scalar_inputs: tuple[ScalarInput, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

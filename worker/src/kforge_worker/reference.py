@@ -16,9 +16,9 @@ from .check import OutputReference, max_abs_difference
 from .check_device import max_abs_difference_on_device
 from .environment import require_cuda, require_torch
 from .errors import WorkerError, bad_request
-from .problem import (call_problem, execute_problem, normalize_outputs, read_problem, validate_init_inputs,
-                      validate_inputs)
-from .protocol import LoadProblemRequest, LoadProblemResponse, TensorSpec
+from .problem import (call_problem, copy_inputs, execute_problem, is_scalar_input, normalize_outputs, read_problem,
+                      scalar_inputs, tensor_inputs, validate_init_inputs, validate_inputs)
+from .protocol import LoadProblemRequest, LoadProblemResponse, ScalarInput, TensorSpec
 from .tensors import FLOATING_DTYPES, protocol_dtype, size_bytes, write_npy
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,12 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
             raise WorkerError(
                 "problem_invalid", f"{path}: seed {seed} gave other input or output shapes or dtypes than seed "
                                    f"{request.seeds[0]}; the ABI needs fixed shapes.", file=path)
+        if input_sets and scalar_inputs(inputs) != scalar_inputs(input_sets[0]):
+            raise WorkerError(
+                "problem_invalid", f"{path}: seed {seed} gave other scalar inputs than seed {request.seeds[0]} "
+                                   f"({_scalars(inputs)} vs {_scalars(input_sets[0])}); a Python number among "
+                                   "get_inputs() must be the same for every seed (it is part of the problem): draw a "
+                                   "random value as a tensor instead.", file=path)
         input_specs, outputs = set_specs, set_outputs
         input_sets.append(inputs)
         references.append(set_references)
@@ -77,7 +83,8 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
     loaded = LoadedProblem(path, str(device), model, input_sets, outputs, references, warnings=warnings)
     response = LoadProblemResponse(
         id=request.id, name=source.name, problem_hash=source.sha256, tensors=tensors, outputs=outputs,
-        input_files=input_files, bytes_moved=bytes_moved, warnings=tuple(warnings), flops=flops)
+        input_files=input_files, bytes_moved=bytes_moved, warnings=tuple(warnings), flops=flops,
+        scalar_inputs=tuple(ScalarInput(position, value) for position, value in scalar_inputs(input_sets[0])))
     return loaded, response
 
 
@@ -134,7 +141,7 @@ def draw_inputs(torch: Any, path: str, namespace: dict[str, Any], seed: int, dev
     torch.manual_seed(seed)
     values = validate_inputs(path, call_problem(path, "get_inputs()", namespace["get_inputs"]),
                              lambda value: isinstance(value, torch.Tensor))
-    return tuple(value.to(device) for value in values)
+    return tuple(value if is_scalar_input(value) else value.to(device) for value in values)
 
 
 def _draw_set(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any, model: Any, model64: Any,
@@ -143,13 +150,13 @@ def _draw_set(torch: Any, path: str, namespace: dict[str, Any], seed: int, devic
     """One input set from get_inputs() after manual_seed(seed), and its float32 and float64 outputs."""
     is_tensor = lambda value: isinstance(value, torch.Tensor)  # noqa: E731
     inputs = draw_inputs(torch, path, namespace, seed, device)
-    specs = tuple(_spec(f"input{i}", tensor, "input", path) for i, tensor in enumerate(inputs))
+    specs = tuple(_spec(f"input{i}", tensor, "input", path) for i, tensor in enumerate(tensor_inputs(inputs)))
     # The reference runs on copies, so the inputs written for the candidate are the ones it was given.
-    arguments = [tensor.clone() for tensor in inputs]
+    arguments = copy_inputs(inputs)
     with torch.no_grad():
         out32 = normalize_outputs(path, call_problem(path, "forward", lambda: model(*arguments)), is_tensor)
         out64 = float64_outputs(path, model64, inputs, out32, warnings, is_tensor)
-    for index, (given, used) in enumerate(zip(inputs, arguments)):
+    for index, (given, used) in enumerate(zip(tensor_inputs(inputs), tensor_inputs(arguments))):
         if not torch.equal(given, used):
             _warn_once(warnings, f"forward modifies input{index} in place; candidates get the unmodified input")
     outputs = tuple(_spec(f"output{i}", tensor, "output", path) for i, tensor in enumerate(out32))
@@ -158,19 +165,23 @@ def _draw_set(torch: Any, path: str, namespace: dict[str, Any], seed: int, devic
 
 def _write_tensors(shm_dir: str, input_sets: list[tuple[Any, ...]], state: list[Any]) -> tuple[tuple[str, ...], ...]:
     """Inputs as shm_dir/set{k}/input{i}.npy, parameters and buffers once as shm_dir/params/{tensor index}.npy."""
-    first_state_index = len(input_sets[0])
+    first_state_index = len(tensor_inputs(input_sets[0]))
     state_paths = []
     for offset, tensor in enumerate(state):
         state_path = os.path.join(shm_dir, "params", f"{first_state_index + offset}.npy")
         write_npy(state_path, tensor)
         state_paths.append(state_path)
     input_files = []
-    for set_index, inputs in enumerate(input_sets):
+    for set_index, inputs in enumerate(map(tensor_inputs, input_sets)):
         paths = [os.path.join(shm_dir, f"set{set_index}", f"input{i}.npy") for i in range(len(inputs))]
         for input_path, tensor in zip(paths, inputs):
             write_npy(input_path, tensor)
         input_files.append(tuple(paths + state_paths))
     return tuple(input_files)
+
+
+def _scalars(inputs: tuple[Any, ...]) -> str:
+    return ", ".join(f"item {position} = {value!r}" for position, value in scalar_inputs(inputs)) or "none"
 
 
 def _warn_once(warnings: list[str], message: str) -> None:
@@ -198,7 +209,8 @@ def float64_outputs(path: str, model64: Any, inputs: tuple[Any, ...], out32: lis
     fallback = [tensor.double() if tensor.is_floating_point() else tensor for tensor in out32]
     if model64 is None:
         return fallback
-    inputs64 = tuple(value.double() if value.is_floating_point() else value.clone() for value in inputs)
+    inputs64 = tuple(value if is_scalar_input(value) else value.double() if value.is_floating_point() else value.clone()
+                     for value in inputs)
     try:
         out64 = normalize_outputs(path, model64(*inputs64), is_tensor)
     except Exception as error:  # e.g. an op with no float64 kernel on this device

@@ -19,7 +19,7 @@ from typing import Any
 from ..check import POISON_BITS
 from ..errors import WorkerError, bad_request
 from ..problem import line_in_file
-from ..protocol import TensorSpec
+from ..protocol import ScalarInput, TensorSpec
 from ..tensors import require_numpy, write_npy
 from ..timing import _measure as measure  # the one timing loop (timing.py); it reads .device and .input_sets
 from ..timing import validate_timing
@@ -54,6 +54,8 @@ class LoadedCandidate:
     tensors: tuple[TensorSpec, ...]
     outputs: tuple[TensorSpec, ...]
     input_files: tuple[tuple[str, ...], ...]
+    # Python numbers of get_inputs() (the worker's load_problem scalar_inputs): passed at their positions on every call
+    scalar_inputs: tuple[ScalarInput, ...] = ()
     _sets: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     # input set -> the device outputs of its last run, which the worker checked before any timing
     checked: dict[int, tuple[Any, ...]] = field(default_factory=dict)
@@ -72,6 +74,13 @@ class LoadedCandidate:
                            for index in self.argument_indices)
             self._sets[input_set] = cached
         return cached
+
+    def with_scalars(self, tensors: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The call's arguments: ``tensors`` with the scalar inputs put back at their positions in get_inputs()."""
+        values = list(tensors)
+        for scalar in sorted(self.scalar_inputs, key=lambda scalar: scalar.position):
+            values.insert(scalar.position, scalar.value)
+        return tuple(values)
 
     def tensor(self, torch: Any, path: str, spec: TensorSpec) -> Any:
         key = (path, spec.shape, spec.dtype)
@@ -157,7 +166,8 @@ def run_candidate(torch: Any, loaded: LoadedCandidate, request: RunRequest) -> R
         # Only the call is timed (and profiled, when asked); it ends with a device synchronize, so asynchronous CUDA
         # errors belong to this call.
         with torch.no_grad():
-            result, measured = measured_call(torch, loaded.function, arguments, loaded.device, request.count_launches)
+            result, measured = measured_call(torch, loaded.function, loaded.with_scalars(arguments), loaded.device,
+                                             request.count_launches)
     except Exception as error:  # whatever the candidate raises is its failure, not the runner's
         return RunResponse(request.id, "runtime_error", describe_failure(loaded.path, "forward", error),
                            context_lost(torch, loaded))
@@ -186,7 +196,7 @@ def time_candidate(torch: Any, loaded: LoadedCandidate, request: TimeRequest) ->
     if not loaded.is_cuda:
         raise WorkerError("environment", f"time needs a CUDA device, but the candidate was loaded on "
                                          f"{loaded.device!r}; send load with device 0 or \"cuda:0\".")
-    sets = [loaded.arguments(torch, index) for index in range(len(loaded.input_files))]
+    sets = [loaded.with_scalars(loaded.arguments(torch, index)) for index in range(len(loaded.input_files))]
     # A few timed calls, picked at random, are compared with their set's checked run right after their end event,
     # outside the timed window (as in the ABI runner), before a later call can overwrite what they returned.
     checked_samples = choose_checked_samples(min(request.timing.min_samples, request.timing.max_samples))

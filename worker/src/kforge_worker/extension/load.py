@@ -47,7 +47,7 @@ def load_candidate(request: LoadRequest) -> tuple[LoadedCandidate, LoadResponse]
         argument_indices = inputs + role_indices(request.tensors, *STATE_ROLES)
     build_seconds = time.perf_counter() - started
     loaded = LoadedCandidate(source.path, str(device), function, argument_indices, request.tensors, request.outputs,
-                             request.input_files)
+                             request.input_files, request.scalar_inputs)
     warnings = [] if model is None else copy_matching_state(torch, model, loaded, request.seed)
     for warning in warnings:
         log.warning("%s", warning)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 
 from .. import protocol as worker_protocol  # the worker's framing and parsing, with this protocol's tables
-from ..protocol import (ErrorResponse, HelloRequest, HelloResponse, ShutdownRequest, ShutdownResponse, TensorSpec,
-                        TimingOptions)
+from ..protocol import (ErrorResponse, HelloRequest, HelloResponse, ScalarInput, ShutdownRequest, ShutdownResponse,
+                        TensorSpec, TimingOptions)
 
 FORMATS = ("model_new", "pybind")
 
@@ -31,6 +31,7 @@ class LoadRequest:
     input_files: tuple[tuple[str, ...], ...]  # [input set][tensor] .npy paths, as load_problem returned them
     build_dir: str
     device: int | str
+    scalar_inputs: tuple[ScalarInput, ...] = ()  # load_problem's: Python numbers of get_inputs(), at their positions
 
 
 @dataclass(frozen=True, slots=True)
