@@ -93,6 +93,34 @@ internal sealed partial class AtenImporter
         return true;
     }
 
+    /// <summary>
+    /// <c>~mask</c>, <c>mask &amp; other</c>, <c>mask | other</c> on bool tensors are the logical ops (torch writes a tril mask's
+    /// complement this way: <c>masked_fill(~mask, -inf)</c>); on integers they are bit operations, which kernels do not do.
+    /// </summary>
+    private bool ImportBoolBitwise(ExportedNode node)
+    {
+        var operands = node.Target == "aten.bitwise_not.default" ? 1 : 2;
+        for (var i = 0; i < operands; i++)
+        {
+            if (!TryTensor(node, i, i == 0 ? "self" : "other", out var value))
+            {
+                return false;
+            }
+
+            if (value.DataType != DataType.Bool)
+            {
+                return Unsupported(node, $"{node.Target} of a {value.DataType} tensor (bit operations on integers)");
+            }
+        }
+
+        return node.Target switch
+        {
+            "aten.bitwise_not.default" => ImportUnary(node, UnaryOpKind.LogicalNot),
+            "aten.bitwise_and.Tensor" => ImportBinary(node, BinaryOpKind.LogicalAnd),
+            _ => ImportBinary(node, BinaryOpKind.LogicalOr),
+        };
+    }
+
     private bool ImportGelu(ExportedNode node)
     {
         var kind = node.Argument(KeywordOnly, "approximate") switch

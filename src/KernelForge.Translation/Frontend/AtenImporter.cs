@@ -129,6 +129,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         _ when UnaryTargets.TryGetValue(node.Target, out var kind) => ImportUnary(node, kind),
         _ when BinaryTargets.TryGetValue(node.Target, out var kind) => ImportBinary(node, kind),
         "aten.gelu.default" => ImportGelu(node),
+        "aten.bitwise_not.default" or "aten.bitwise_and.Tensor" or "aten.bitwise_or.Tensor" => ImportBoolBitwise(node),
         "aten.where.self" or "aten.where.ScalarSelf" or "aten.where.ScalarOther" or "aten.where.Scalar" => ImportWhere(node),
         "aten.masked_fill.Scalar" or "aten.masked_fill.Tensor" => ImportMaskedFill(node),
         "aten.scalar_tensor.default" => ImportScalarTensor(node),

@@ -28,6 +28,17 @@ public sealed class IntegerInputImportTests
         Assert.Contains(result.Diagnostics, d => d.Message.Contains("int64", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Translate_BitwiseNotOfInt64_RefusedAsABitOperation()
+    {
+        // On bools ~mask is logical not (the emulation case bool_bitwise_not_and_or); on integers it flips bits.
+        var result = new Translator().Translate(Graph(
+            """{"name": "out", "target": "aten.bitwise_not.default", "args": [{"node": "t"}], "kwargs": {}, "shape": [4, 1], "dtype": "int64"}"""));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("bit operations on integers", StringComparison.Ordinal));
+    }
+
     private static string Graph(string nodes) =>
         $$"""{"schema_version": 1, "inputs": [{"name": "x", "shape": [4, 37], "dtype": "float32", "role": "input"}, {"name": "t", "shape": [4, 1], "dtype": "int64", "role": "input"}], "nodes": [{{nodes}}], "outputs": ["out"]}""";
 }
