@@ -78,6 +78,21 @@ public sealed class TorchExtensionExporterTests
     }
 
     [Fact]
+    public void Export_ScalarInputs_ForwardTakesThemAtTheirPositionsAndRefusesOtherValues()
+    {
+        // get_inputs() returned [2.5, x, 3]: the kernel baked both numbers in; forward keeps the problem's signature.
+        var (source, problem) = Translated("relu");
+        problem = problem with { ScalarInputs = [new ScalarInput(0, "2.5"), new ScalarInput(2, "3")] };
+
+        var text = TorchExtensionExporter.Export(source, AbiHeader, problem).Source!;
+
+        Assert.Contains("torch::Tensor forward(double scalar0, const torch::Tensor& x, int64_t scalar2) {", text, StringComparison.Ordinal);
+        Assert.Contains("TORCH_CHECK(scalar0 == 2.5,", text, StringComparison.Ordinal);
+        Assert.Contains("TORCH_CHECK(scalar2 == 3,", text, StringComparison.Ordinal);
+        Assert.Contains("kforge_entry(inputs, 1, outputs, 1,", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Export_Relu_InlinesTheHeaderAndTheKernelWithoutTheInclude()
     {
         var (source, problem) = Translated("relu");
