@@ -64,6 +64,30 @@ def get_init_inputs():
     return []
 """
 
+TENSOR_ATTRIBUTE = """\
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = nn.Parameter(torch.tensor(2.0))
+        self.h0 = torch.randn(16, 24)
+
+    def forward(self, x):
+        self.h0 = self.h0.to(x.device)
+        return x * self.scale + self.h0
+
+
+def get_inputs():
+    return [torch.randn(16, 24)]
+
+
+def get_init_inputs():
+    return []
+"""
+
 SCALED_MEAN = """\
 import torch
 import torch.nn as nn
@@ -234,6 +258,23 @@ class TorchWorkerTests(unittest.TestCase):
         for set_index, (a_path,) in enumerate(loaded["input_files"]):
             path = os.path.join(self.folder, f"scaled{set_index}.npy")
             np.save(path, (np.load(a_path).astype(np.float64) * 3.14).astype(np.float32))
+            files.append([path])
+        response = self.send("check", output_files=files)
+        self.assertTrue(all(s["outputs"][0]["passed"] for s in response["sets"]), response)
+
+    def test_plain_tensor_attribute_is_state_after_the_buffers(self) -> None:
+        # KernelBench's RNN problems: self.h0 = torch.randn(...) in __init__, moved to the device in forward.
+        import numpy as np
+        loaded = self.load(TENSOR_ATTRIBUTE, "attribute.py")
+        self.assertNotIn("error", loaded)
+        self.assertEqual([(t["name"], t["role"]) for t in loaded["tensors"]],
+                         [("input0", "input"), ("scale", "parameter"), ("h0", "buffer")])
+        self.assertEqual(loaded["warnings"], [])  # the float64 copy converted h0 too: no fallback to float32
+        files = []
+        for set_index, (x_path, scale_path, h0_path) in enumerate(loaded["input_files"]):
+            x, scale, h0 = (np.load(path).astype(np.float64) for path in (x_path, scale_path, h0_path))
+            path = os.path.join(self.folder, f"attribute{set_index}.npy")
+            np.save(path, (x * scale + h0).astype(np.float32))
             files.append([path])
         response = self.send("check", output_files=files)
         self.assertTrue(all(s["outputs"][0]["passed"] for s in response["sets"]), response)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .errors import WorkerError
-from .problem import line_in_file
+from .problem import line_in_file, tensor_attributes
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,8 @@ def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | 
         raise export_failure(error, problem_path) from error
     return graph_to_schema(exported,
                            parameter_order=[name for name, _ in model.named_parameters()],
-                           buffer_order=[name for name, _ in model.named_buffers()])
+                           buffer_order=[name for name, _ in model.named_buffers()] +
+                                        [name for name, _ in tensor_attributes(model, torch.Tensor)])
 
 
 def export_problem(request: Any) -> dict[str, Any]:
@@ -90,7 +91,7 @@ def export_problem(request: Any) -> dict[str, Any]:
 def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_order: Sequence[str] = ()) -> dict[str, Any]:
     """Schema v1 for an ``ExportedProgram`` (anything with ``graph_module.graph.nodes`` and ``graph_signature``)."""
     constants = dict(getattr(exported, "constants", None) or {})
-    roles = _input_roles(exported.graph_signature, constants)
+    roles = _input_roles(exported.graph_signature, constants, set(buffer_order))
     inputs: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
     nodes: list[dict[str, Any]] = []
     outputs: list[str] = []
@@ -195,14 +196,18 @@ def not_translatable(message: str, node: str | None = None) -> WorkerError:
     return WorkerError("not_translatable", f"{node}: {message}" if node else message)
 
 
-def _input_roles(signature: Any, constants: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+def _input_roles(signature: Any, constants: dict[str, Any], buffers: set[str] = frozenset()) -> dict[str, tuple[str, str | None]]:
     """Role and fully qualified name of each placeholder; a one-element tensor made inside forward (``torch.tensor(0.5)``,
-    lifted by torch.export) gets the role ``constant`` when its value is in ``constants``."""
+    lifted by torch.export) gets the role ``constant`` when its value is in ``constants``, and a plain tensor attribute
+    of a module (lifted the same way; ``buffers`` names them, see problem.tensor_attributes) the role ``buffer``."""
     roles: dict[str, tuple[str, str | None]] = {}
     for spec in getattr(signature, "input_specs", ()):
         kind = getattr(spec.kind, "name", str(spec.kind))
         name = spec.arg.name
         target = getattr(spec, "target", None)
+        if kind == "CONSTANT_TENSOR" and target in buffers:
+            roles[name] = ("buffer", target)
+            continue
         if kind == "CONSTANT_TENSOR" and _element_count(constants.get(target)) == 1:
             roles[name] = ("constant", target)
             continue

@@ -45,11 +45,14 @@ class ProblemText:
 
 
 def functional_source(graph: dict[str, Any], problem: ProblemText, torch_version: str, capture: str,
-                      module_attributes: Iterable[str] = MODULE_ATTRIBUTES, scalar_positions: Sequence[int] = ()) -> str:
+                      module_attributes: Iterable[str] = MODULE_ATTRIBUTES, scalar_positions: Sequence[int] = (),
+                      tensor_attributes: Sequence[str] = ()) -> str:
     """The whole functional file for ``graph`` (schema v1), made from ``problem``.
 
     ``scalar_positions``: where ``get_inputs()`` has Python numbers (problem.is_scalar_input). The capture baked their
     values into the ops, so module_fn does not take them; Model.forward still accepts them at those positions.
+    ``tensor_attributes``: qualified names of the buffers that are plain tensor attributes of the problem's modules
+    (problem.tensor_attributes), which ``named_buffers()`` does not list.
 
     Raises ``WorkerError("not_translatable")`` naming the node for a graph it cannot write as Python (an unknown
     argument encoding, a target that is not an ATen-style overload or ``getitem``, a reference to no earlier value).
@@ -76,7 +79,7 @@ def functional_source(graph: dict[str, Any], problem: ProblemText, torch_version
         *module_fn_source(graph, names),
         "",
         "",
-        *_model_source(user, state, names, scalar_positions),
+        *_model_source(user, state, names, scalar_positions, tensor_attributes),
         "",
         "",
         f"_PROBLEM_SOURCE = {python_string_literal(problem.source)}",
@@ -144,7 +147,8 @@ def python_string_literal(text: str) -> str:
 
 
 def _model_source(user: Sequence[dict[str, Any]], state: Sequence[tuple[str, str, str]],
-                  names: dict[str, str], scalar_positions: Sequence[int] = ()) -> list[str]:
+                  names: dict[str, str], scalar_positions: Sequence[int] = (),
+                  tensor_attributes: Sequence[str] = ()) -> list[str]:
     tensor_arguments = [names[entry["name"]] for entry in user]
     forward_arguments = list(tensor_arguments)
     taken = set(names.values())
@@ -166,6 +170,10 @@ def _model_source(user: Sequence[dict[str, Any]], state: Sequence[tuple[str, str
         lines.append("        parameters = dict(reference.named_parameters())")
     if any(role == "buffer" for role, _, _ in state):
         lines.append("        buffers = dict(reference.named_buffers())")
+    for role, fqn, _ in state:
+        if role == "buffer" and fqn in tensor_attributes:
+            owner, _, attribute = fqn.rpartition(".")
+            lines.append(f"        buffers[{fqn!r}] = reference.get_submodule({owner!r}).{attribute}  # a plain tensor attribute")
     for role, fqn, attribute in state:
         if role == "parameter":
             lines.append(f"        self.register_parameter({attribute!r}, parameters[{fqn!r}])")

@@ -20,7 +20,7 @@ from .errors import WorkerError, bad_request
 from .functional import ProblemText, functional_source
 from .legacy_capture import MAKE_FX, capture_graph
 from .problem import (call_problem, copy_inputs, execute_problem, normalize_outputs, read_problem, scalar_inputs,
-                      tensor_inputs)
+                      tensor_attributes, tensor_inputs)
 from .protocol import FunctionalCheck, FunctionalizeRequest, FunctionalizeResponse
 # The very build and float64 copy load_problem does, so that "the same seed" means the same thing everywhere.
 from .reference import build_model, draw_inputs, float64_copy, float64_outputs, select_device
@@ -67,11 +67,11 @@ def functionalize(request: FunctionalizeRequest) -> FunctionalizeResponse:
     path = source.path
     namespace = execute_problem(source)
     warnings: list[str] = []
-    graph, capture = _capture(torch, path, namespace, request.seeds[0], device, warnings)
+    graph, capture, attributes = _capture(torch, path, namespace, request.seeds[0], device, warnings)
     scalar_positions = [position for position, _ in
                         scalar_inputs(draw_inputs(torch, path, namespace, request.seeds[0], device))]
     text = functional_source(graph, ProblemText(_label(path), Path(path).read_text(encoding="utf-8"), source.sha256),
-                             torch.__version__, capture, dir(torch.nn.Module), scalar_positions)
+                             torch.__version__, capture, dir(torch.nn.Module), scalar_positions, attributes)
     _write(request.output_path, text)
     functional, load_error = _load_functional(request.output_path)
     sets = tuple(_check_seed(torch, path, namespace, request.output_path, functional, load_error, seed, device, warnings)
@@ -85,15 +85,16 @@ def functionalize(request: FunctionalizeRequest) -> FunctionalizeResponse:
 
 
 def _capture(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any,
-             warnings: list[str]) -> tuple[dict[str, Any], str]:
+             warnings: list[str]) -> tuple[dict[str, Any], str, list[str]]:
     model = build_model(torch, path, namespace, seed, device)
     inputs = draw_inputs(torch, path, namespace, seed, device)
     graph, capture = capture_graph(torch, model, inputs, path, decompose=False)
+    attributes = [name for name, _ in tensor_attributes(model, torch.Tensor)]
     if capture == MAKE_FX:
         warnings.append(f"torch {torch.__version__} has no torch.export: the graph was traced with make_fx (ATen ops as "
                         "dispatched, not decomposed to core ATen), so module_fn differs from what torch 2.x writes; the "
                         "check holds for this file as written")
-    return graph, capture
+    return graph, capture, attributes
 
 
 def _write(output_path: str, text: str) -> None:

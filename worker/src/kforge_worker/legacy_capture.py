@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import WorkerError
 from .export import graph_to_schema
-from .problem import line_in_file
+from .problem import line_in_file, tensor_attributes
 
 
 def has_torch_export() -> bool:
@@ -63,7 +63,8 @@ def trace_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str
     except ImportError:  # torch before 2.0
         from torch.nn.utils.stateless import functional_call
     parameters = list(model.named_parameters())
-    buffers = list(model.named_buffers())
+    # Plain tensor attributes (self.h0 = torch.randn(...)) are traced as buffers: functional_call swaps them in too.
+    buffers = list(model.named_buffers()) + tensor_attributes(model, torch.Tensor)
     state_names = [name for name, _ in parameters + buffers]
     arguments = [*inputs, *[tensor for _, tensor in parameters + buffers]]
 

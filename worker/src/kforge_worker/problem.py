@@ -150,6 +150,18 @@ def scalar_inputs(values: Sequence[Any]) -> tuple[tuple[int, bool | int | float]
     return tuple((position, value) for position, value in enumerate(values) if is_scalar_input(value))
 
 
+def tensor_attributes(model: Any, tensor_type: type) -> list[tuple[str, Any]]:
+    """``(qualified name, tensor)`` of every tensor a module of ``model`` holds as a plain attribute, neither parameter nor
+    buffer: KernelBench's RNN problems keep their initial states so (``self.h0 = torch.randn(...)`` in ``__init__``).
+    They are part of the model's state like buffers, so the ABI passes them after the buffers, in this order."""
+    found = []
+    for prefix, module in model.named_modules():
+        for name, value in vars(module).items():
+            if isinstance(value, tensor_type) and not name.startswith("_"):
+                found.append((f"{prefix}.{name}" if prefix else name, value))
+    return found
+
+
 def copy_inputs(values: Sequence[Any]) -> list[Any]:
     """Fresh copies of an input set for one call: tensors cloned (a forward that writes its inputs changes only the
     copies), scalar inputs as they are."""

@@ -17,7 +17,7 @@ from .check_device import max_abs_difference_on_device
 from .environment import require_cuda, require_torch
 from .errors import WorkerError, bad_request
 from .problem import (call_problem, copy_inputs, execute_problem, is_scalar_input, normalize_outputs, read_problem,
-                      scalar_inputs, tensor_inputs, validate_init_inputs, validate_inputs)
+                      scalar_inputs, tensor_attributes, tensor_inputs, validate_init_inputs, validate_inputs)
 from .protocol import LoadProblemRequest, LoadProblemResponse, ScalarInput, TensorSpec
 from .tensors import FLOATING_DTYPES, protocol_dtype, size_bytes, write_npy
 
@@ -72,7 +72,8 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
         references.append(set_references)
 
     state = [(name, tensor, "parameter") for name, tensor in model.named_parameters()] + \
-            [(name, tensor, "buffer") for name, tensor in model.named_buffers()]
+            [(name, tensor, "buffer") for name, tensor in model.named_buffers()] + \
+            [(name, tensor, "buffer") for name, tensor in tensor_attributes(model, torch.Tensor)]
     tensors = input_specs + tuple(_spec(name, tensor, role, path) for name, tensor, role in state)
     input_files = _write_tensors(request.shm_dir, input_sets, [tensor for _, tensor, _ in state])
     bytes_moved = sum(size_bytes(spec.shape, spec.dtype) for spec in tensors + outputs)
@@ -197,7 +198,13 @@ def _spec(name: str, tensor: Any, role: str, path: str) -> TensorSpec:
 
 def float64_copy(model: Any, warnings: list[str]) -> Any:
     try:
-        return copy.deepcopy(model).double()
+        model64 = copy.deepcopy(model).double()
+        # .double() converts parameters and buffers only; plain tensor attributes (self.h0 = torch.randn(...)) too.
+        for name, tensor in tensor_attributes(model64, require_torch().Tensor):
+            if tensor.is_floating_point():
+                owner, _, attribute = name.rpartition(".")
+                setattr(model64.get_submodule(owner), attribute, tensor.double())
+        return model64
     except Exception as error:  # any failure only weakens the reference; it is reported, not fatal
         warnings.append(f"no float64 copy of the model ({type(error).__name__}: {error}); comparing against float32")
         return None
