@@ -190,6 +190,40 @@ class GraphToSchemaTests(unittest.TestCase):
                           "kwargs": {"dtype": {"dtype": "float32"}}, "shape": [], "dtype": "float32"}, graph["nodes"][0])
         self.assertEqual([{"node": "x"}, {"node": "c_lifted_tensor_0"}], graph["nodes"][1]["args"])
 
+    def test_lifted_constant_that_is_a_tensor_attribute_is_a_buffer_input(self) -> None:
+        # self.h0 = torch.randn(...) in __init__: torch.export lifts it as a constant; it is state, passed as a buffer.
+        x = Node("placeholder", "x", val=tensor(2, 4))
+        h0 = Node("placeholder", "c_h0", val=tensor(2, 4))
+        total = Node("call_function", "add", OpOverload("aten.add.Tensor"), (x, h0), val=tensor(2, 4))
+        program = exported([h0, x, total, Node("output", "output", args=((total,),))],
+                           [spec("CONSTANT_TENSOR", "c_h0", "h0"), spec("USER_INPUT", "x")])
+        program.constants = {"h0": constant(*([0.5] * 8), shape=(2, 4))}
+
+        graph = graph_to_schema(program, buffer_order=["h0"])
+
+        self.assertEqual([("x", "input", None), ("c_h0", "buffer", "h0")],
+                         [(entry["name"], entry["role"], entry.get("target")) for entry in graph["inputs"]])
+
+    def test_unused_scalar_input_placeholder_is_left_out(self) -> None:
+        # get_inputs() returned [x, 3.14]: the trace put 3.14 into the ops; the ABI passes x only.
+        x = Node("placeholder", "x", val=tensor(4))
+        s = Node("placeholder", "s", val=3.14)
+        s.users = {}
+        scaled = Node("call_function", "mul", OpOverload("aten.mul.Tensor"), (x, 3.14), val=tensor(4))
+        program = exported([x, s, scaled, Node("output", "output", args=((scaled,),))],
+                           [spec("USER_INPUT", "x"), spec("USER_INPUT", "s")])
+
+        self.assertEqual(["x"], [entry["name"] for entry in graph_to_schema(program)["inputs"]])
+
+    def test_buffer_mutation_outputs_are_not_results(self) -> None:
+        x = Node("placeholder", "x", val=tensor(4))
+        relu = Node("call_function", "relu", OpOverload("aten.relu.default"), (x,), val=tensor(4))
+        program = exported([x, relu, Node("output", "output", args=((x, relu),))], [spec("USER_INPUT", "x")])
+        program.graph_signature.output_specs = [SimpleNamespace(kind=SimpleNamespace(name="BUFFER_MUTATION")),
+                                                SimpleNamespace(kind=SimpleNamespace(name="USER_OUTPUT"))]
+
+        self.assertEqual(["relu"], graph_to_schema(program)["outputs"])
+
     def test_one_element_attribute_of_a_traced_graph_is_inlined_with_its_shape(self) -> None:
         c = Node("get_attr", "_tensor_constant0", "_tensor_constant0")
         program = exported([c, Node("output", "output", args=((c,),))], [])

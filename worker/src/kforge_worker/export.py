@@ -42,15 +42,21 @@ def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | 
     # with a pos_weight parameter), and no gradient is ever wanted here.
     for parameter in model.parameters():
         parameter.requires_grad_(False)
+    # A forward that assigns its tensor attributes (self.h0 = self.h0.to(x.device)) would leave traced values in them;
+    # the model may be the worker's loaded one, which eager timing calls next, so they are put back afterwards.
+    attributes = tensor_attributes(model, torch.Tensor)
     try:
         exported = torch.export.export(model, tuple(example_inputs))
         exported = exported.run_decompositions()  # the default table: core ATen
     except Exception as error:  # torch.export raises many types (UserError, Unsupported, guard failures…)
         raise export_failure(error, problem_path) from error
+    finally:
+        for name, value in attributes:
+            owner, _, attribute = name.rpartition(".")
+            setattr(model.get_submodule(owner), attribute, value)
     return graph_to_schema(exported,
                            parameter_order=[name for name, _ in model.named_parameters()],
-                           buffer_order=[name for name, _ in model.named_buffers()] +
-                                        [name for name, _ in tensor_attributes(model, torch.Tensor)])
+                           buffer_order=[name for name, _ in model.named_buffers()] + [name for name, _ in attributes])
 
 
 def export_problem(request: Any) -> dict[str, Any]:
@@ -112,7 +118,7 @@ def graph_to_schema(exported: Any, parameter_order: Sequence[str] = (), buffer_o
             if not target.startswith(_IGNORED_TARGET_PREFIXES):
                 nodes.append(_node_entry(node, target))
         elif node.op == "output":
-            outputs = [_output_name(value) for value in _flatten(node.args[0])]
+            outputs = _user_outputs(exported.graph_signature, [_output_name(value) for value in _flatten(node.args[0])])
         elif node.op == "get_attr" and _element_count(value := _attribute(exported.graph_module, node.target)) == 1:
             nodes.extend(_constant_nodes(node.name, value))  # make_fx keeps a tensor made in forward as an attribute
         else:
@@ -240,11 +246,21 @@ def _constant_nodes(name: str, value: Any) -> list[dict[str, Any]]:
     return nodes
 
 
+def _user_outputs(signature: Any, outputs: list[str]) -> list[str]:
+    """The outputs ``forward`` returns. torch.export also outputs the new values of buffers ``forward`` changes (a
+    training-mode BatchNorm's running statistics): those are state updates, not results, and are left out."""
+    specs = list(getattr(signature, "output_specs", None) or ())
+    if len(specs) != len(outputs):
+        return outputs
+    return [name for name, spec in zip(outputs, specs) if getattr(spec.kind, "name", str(spec.kind)) == "USER_OUTPUT"]
+
+
 def _is_baked_scalar(node: Any) -> bool:
     """A placeholder for a scalar input (see problem.is_scalar_input) that no node reads: export and make_fx put its
     value into the ops that use it, so the graph does not need it. One that is read stays an input, and is refused."""
     value = node.meta.get("val")
-    return (value is None or isinstance(value, (bool, int, float))) and not node.users and not _is_fx_node(value)
+    return (value is None or isinstance(value, (bool, int, float))) and not getattr(node, "users", ()) \
+        and not _is_fx_node(value)
 
 
 def _input_entry(node: Any, role: str, fqn: str | None) -> dict[str, Any]:
