@@ -12,13 +12,14 @@ namespace KernelForge.Evaluation.Runner;
 /// <remarks>Owns the library handle and all device memory; <see cref="Dispose"/> releases both. Not thread-safe.</remarks>
 internal sealed unsafe partial class LoadedCandidate : IDisposable
 {
+    /// <summary>Bytes of the poison tile repeated over each output (<see cref="DeviceBuffer.FillRepeating"/>).</summary>
+    private const long PoisonTileBytes = 16L << 20;
+
     private readonly nint _library;
     private readonly delegate* unmanaged<KfTensor*, int, KfTensor*, int, nint, KfContext*, int> _entry;
     private readonly int _device;
     private readonly IReadOnlyList<TensorSpec> _tensors;
     private readonly IReadOnlyList<TensorSpec> _outputs;
-    private const long PoisonTileBytes = 16L << 20;
-
     private readonly HostTensor[][] _hostInputs;
     private readonly DeviceBuffer[][] _deviceInputs;
     private readonly DeviceBuffer[] _deviceOutputs;

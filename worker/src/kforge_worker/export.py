@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .errors import WorkerError
-from .problem import line_in_file, tensor_attributes
+from .problem import line_in_file, set_tensor_attribute, tensor_attributes
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,7 @@ def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | 
         raise export_failure(error, problem_path) from error
     finally:
         for name, value in attributes:
-            owner, _, attribute = name.rpartition(".")
-            setattr(model.get_submodule(owner), attribute, value)
+            set_tensor_attribute(model, name, value)
     return graph_to_schema(exported,
                            parameter_order=[name for name, _ in model.named_parameters()],
                            buffer_order=[name for name, _ in model.named_buffers()] + [name for name, _ in attributes])

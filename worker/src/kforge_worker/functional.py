@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .export import not_translatable
+from .problem import insert_scalars
 
 # Names module_fn or Model.forward use themselves; a graph name equal to one of them is renamed.
 _RESERVED = frozenset({"torch", "nn", "float", "device", "self", "fn", "module_fn"})
@@ -150,14 +151,15 @@ def _model_source(user: Sequence[dict[str, Any]], state: Sequence[tuple[str, str
                   names: dict[str, str], scalar_positions: Sequence[int] = (),
                   tensor_attributes: Sequence[str] = ()) -> list[str]:
     tensor_arguments = [names[entry["name"]] for entry in user]
-    forward_arguments = list(tensor_arguments)
     taken = set(names.values())
-    for position in sorted(scalar_positions):
+    scalar_names = []
+    for position in scalar_positions:
         name = f"scalar{position}"
         while name in taken:
             name += "_"
         taken.add(name)
-        forward_arguments.insert(position, name)
+        scalar_names.append((position, name))
+    forward_arguments = insert_scalars(tensor_arguments, scalar_names)
     lines = [
         "class Model(nn.Module):",
         "    \"\"\"The problem's Model with its parameters and buffers registered flat, forward delegated to module_fn.\"\"\"",

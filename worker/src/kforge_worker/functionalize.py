@@ -67,9 +67,7 @@ def functionalize(request: FunctionalizeRequest) -> FunctionalizeResponse:
     path = source.path
     namespace = execute_problem(source)
     warnings: list[str] = []
-    graph, capture, attributes = _capture(torch, path, namespace, request.seeds[0], device, warnings)
-    scalar_positions = [position for position, _ in
-                        scalar_inputs(draw_inputs(torch, path, namespace, request.seeds[0], device))]
+    graph, capture, attributes, scalar_positions = _capture(torch, path, namespace, request.seeds[0], device, warnings)
     text = functional_source(graph, ProblemText(_label(path), Path(path).read_text(encoding="utf-8"), source.sha256),
                              torch.__version__, capture, dir(torch.nn.Module), scalar_positions, attributes)
     _write(request.output_path, text)
@@ -85,16 +83,18 @@ def functionalize(request: FunctionalizeRequest) -> FunctionalizeResponse:
 
 
 def _capture(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any,
-             warnings: list[str]) -> tuple[dict[str, Any], str, list[str]]:
+             warnings: list[str]) -> tuple[dict[str, Any], str, list[str], list[int]]:
+    """The graph, how it was captured, the model's tensor attributes and the positions of the scalar inputs."""
     model = build_model(torch, path, namespace, seed, device)
     inputs = draw_inputs(torch, path, namespace, seed, device)
     graph, capture = capture_graph(torch, model, inputs, path, decompose=False)
     attributes = [name for name, _ in tensor_attributes(model, torch.Tensor)]
+    scalar_positions = [position for position, _ in scalar_inputs(inputs)]
     if capture == MAKE_FX:
         warnings.append(f"torch {torch.__version__} has no torch.export: the graph was traced with make_fx (ATen ops as "
                         "dispatched, not decomposed to core ATen), so module_fn differs from what torch 2.x writes; the "
                         "check holds for this file as written")
-    return graph, capture, attributes
+    return graph, capture, attributes, scalar_positions
 
 
 def _write(output_path: str, text: str) -> None:

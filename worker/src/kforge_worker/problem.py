@@ -13,7 +13,7 @@ import os
 import sys
 import traceback
 import types
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -160,6 +160,20 @@ def tensor_attributes(model: Any, tensor_type: type) -> list[tuple[str, Any]]:
             if isinstance(value, tensor_type) and not name.startswith("_"):
                 found.append((f"{prefix}.{name}" if prefix else name, value))
     return found
+
+
+def set_tensor_attribute(model: Any, name: str, value: Any) -> None:
+    """Sets the attribute ``name`` (a qualified name as ``tensor_attributes`` gives it) of ``model``'s submodule."""
+    owner, _, attribute = name.rpartition(".")
+    setattr(model.get_submodule(owner), attribute, value)
+
+
+def insert_scalars(tensors: Sequence[Any], scalars: Iterable[tuple[int, Any]]) -> list[Any]:
+    """``tensors`` with each ``(position, value)`` of ``scalars`` put back at its position in get_inputs()."""
+    values = list(tensors)
+    for position, value in sorted(scalars, key=lambda scalar: scalar[0]):
+        values.insert(position, value)
+    return values
 
 
 def copy_inputs(values: Sequence[Any]) -> list[Any]:

@@ -17,7 +17,8 @@ from .check_device import max_abs_difference_on_device
 from .environment import require_cuda, require_torch
 from .errors import WorkerError, bad_request
 from .problem import (call_problem, copy_inputs, execute_problem, is_scalar_input, normalize_outputs, read_problem,
-                      scalar_inputs, tensor_attributes, tensor_inputs, validate_init_inputs, validate_inputs)
+                      scalar_inputs, set_tensor_attribute, tensor_attributes, tensor_inputs, validate_init_inputs,
+                      validate_inputs)
 from .protocol import LoadProblemRequest, LoadProblemResponse, ScalarInput, TensorSpec
 from .tensors import FLOATING_DTYPES, protocol_dtype, size_bytes, write_npy
 
@@ -202,8 +203,7 @@ def float64_copy(model: Any, warnings: list[str]) -> Any:
         # .double() converts parameters and buffers only; plain tensor attributes (self.h0 = torch.randn(...)) too.
         for name, tensor in tensor_attributes(model64, require_torch().Tensor):
             if tensor.is_floating_point():
-                owner, _, attribute = name.rpartition(".")
-                setattr(model64.get_submodule(owner), attribute, tensor.double())
+                set_tensor_attribute(model64, name, tensor.double())
         return model64
     except Exception as error:  # any failure only weakens the reference; it is reported, not fatal
         warnings.append(f"no float64 copy of the model ({type(error).__name__}: {error}); comparing against float32")

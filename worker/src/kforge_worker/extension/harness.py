@@ -18,7 +18,7 @@ from typing import Any
 
 from ..check import POISON_BITS
 from ..errors import WorkerError, bad_request
-from ..problem import line_in_file
+from ..problem import insert_scalars, line_in_file
 from ..protocol import ScalarInput, TensorSpec
 from ..tensors import require_numpy, write_npy
 from ..timing import _measure as measure  # the one timing loop (timing.py); it reads .device and .input_sets
@@ -77,10 +77,7 @@ class LoadedCandidate:
 
     def with_scalars(self, tensors: tuple[Any, ...]) -> tuple[Any, ...]:
         """The call's arguments: ``tensors`` with the scalar inputs put back at their positions in get_inputs()."""
-        values = list(tensors)
-        for scalar in sorted(self.scalar_inputs, key=lambda scalar: scalar.position):
-            values.insert(scalar.position, scalar.value)
-        return tuple(values)
+        return tuple(insert_scalars(tensors, ((scalar.position, scalar.value) for scalar in self.scalar_inputs)))
 
     def tensor(self, torch: Any, path: str, spec: TensorSpec) -> Any:
         key = (path, spec.shape, spec.dtype)
