@@ -47,9 +47,18 @@ public sealed partial class CudaEmitter
 
     private void EmitSlice(SliceOp operation)
     {
+        // The start is an offset of the pointer the entry passes, not a constant of the kernel: the slices of one tensor
+        // (an unrolled recurrence's per-step slices) then share one kernel (ShareIdenticalCode).
         var source = _values[operation.Source].Shape;
+        var axisStride = 1L;
+        for (var d = operation.Axis + 1; d < source.Rank; d++)
+        {
+            axisStride *= source[d];
+        }
+
         EmitCopy(operation, "slice", [operation.Source], Invariant($"reading index {operation.Start} + {operation.Step}·i along axis {operation.Axis}"), w =>
-            w.Line($"y[o] = __ldg(x0 + {SourceOffset(source, d => d != operation.Axis ? Invariant($"c{d}") : Invariant($"({operation.Start} + c{d} * {operation.Step})"))});"));
+            w.Line($"y[o] = __ldg(x0 + {SourceOffset(source, d => d != operation.Axis || operation.Step == 1 ? Invariant($"c{d}") : Invariant($"(c{d} * {operation.Step})"))});"),
+            sourceOffsets: [operation.Start * axisStride]);
     }
 
     private void EmitPad(PadOp operation)
@@ -100,7 +109,9 @@ public sealed partial class CudaEmitter
     /// names, float by default), writes the operation's result <c>y</c>; <paramref name="body"/> writes <c>y[o]</c> from the
     /// output coordinates <c>c0…</c>.
     /// </summary>
-    private void EmitCopy(Operation operation, string what, IReadOnlyList<string> sources, string strategy, Action<CudaWriter> body, IReadOnlyList<string>? sourceTypes = null)
+    /// <summary>A copy kernel, one thread per output element; <paramref name="sourceOffsets"/> (elements) are added to the source pointers the entry passes.</summary>
+    private void EmitCopy(Operation operation, string what, IReadOnlyList<string> sources, string strategy, Action<CudaWriter> body, IReadOnlyList<string>? sourceTypes = null,
+        IReadOnlyList<long>? sourceOffsets = null)
     {
         string SourceType(int k) => sourceTypes?[k] ?? "float";
         var schedule = ScheduleOf(KernelKind.Pointwise);
@@ -153,7 +164,13 @@ public sealed partial class CudaEmitter
         w.Line($"{name}<<<{CudaLiteral.Format(blocks)}, {threads}, 0, stream>>>({arguments}y);");
         w.Close();
         w.Line();
-        AddLaunch(name, [.. sources, operation.Result.Name]);
+        var pointers = Pointers([.. sources, operation.Result.Name]);
+        for (var k = 0; k < (sourceOffsets?.Count ?? 0); k++)
+        {
+            pointers[k] = sourceOffsets![k] == 0 ? pointers[k] : Invariant($"{pointers[k]} + {sourceOffsets[k]}");
+        }
+
+        _entryLines.Add($"launch_{name}({string.Join(", ", pointers)}, stream);");
         AddKernel(name, KernelKind.Pointwise, schedule, operation, Invariant($"copy, one thread per output ({count}), {strategy}"));
     }
 

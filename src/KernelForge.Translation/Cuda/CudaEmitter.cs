@@ -53,7 +53,9 @@ public sealed partial class CudaEmitter
         var hash = IRPrinter.Hash(_graph);
         foreach (var operation in _graph.Operations)
         {
+            var mark = (Text: _kernels.Length, Kernels: _emitted.Count, Entry: _entryLines.Count);
             EmitOperation(operation);
+            ShareIdenticalCode(mark.Text, mark.Kernels, mark.Entry);
         }
 
         if (_diagnostics.HasErrors)

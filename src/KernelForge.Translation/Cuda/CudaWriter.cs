@@ -82,6 +82,19 @@ public sealed class CudaWriter
         }
     }
 
+    /// <summary>Characters written so far; a mark for <see cref="TextFrom"/> and <see cref="Truncate"/>.</summary>
+    public int Length => _text.Length;
+
+    /// <summary>The text written since <paramref name="mark"/> (a <see cref="Length"/> taken earlier).</summary>
+    public string TextFrom(int mark) => _text.ToString(mark, _text.Length - mark);
+
+    /// <summary>Drops the text written since <paramref name="mark"/>; only between complete blocks.</summary>
+    public void Truncate(int mark)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(mark, _text.Length);
+        _text.Length = mark;
+    }
+
     public override string ToString() => _depth == 0 ? _text.ToString() : throw new InvalidOperationException(Invariant($"{_depth} block(s) left open."));
 
     /// <summary>Formats interpolated lines in invariant culture, with <c>float</c> holes as CUDA literals.</summary>

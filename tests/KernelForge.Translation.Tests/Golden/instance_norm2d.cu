@@ -7,7 +7,7 @@
 // k0_pointwise: repeat_tiled: float32[32, 128] = pointwise identity(%repeat_tiles)
 //   fused elementwise over 4096 elements: float4 grid-stride loop (4 float4 per thread per step) when aligned, scalar loop for the rest; block 256, vector 4, items 4
 // k1_pointwise: repeat_1_tiled: float32[32, 128] = pointwise identity(%repeat_1_tiles)
-//   fused elementwise over 4096 elements: float4 grid-stride loop (4 float4 per thread per step) when aligned, scalar loop for the rest; block 256, vector 4, items 4
+//   fused elementwise over 4096 elements: float4 grid-stride loop (4 float4 per thread per step) when aligned, scalar loop for the rest; runs k0_pointwise's code; block 256, vector 4, items 4
 // k2_layer_norm: _native_batch_norm_legit_norm: float32[4096, 65536] = row_layer_norm(%_native_batch_norm_legit_rows, weight=none, bias=none, eps=1E-05)
 //   one block per row (4096 rows of 65536): generic loop over global memory (the row does not fit the schedule's registers); block 512, vector 4, items 8
 // k3_pointwise: _native_batch_norm_legit_shifted: float32[1, 4096, 256, 256] = pointwise add(mul(%_native_batch_norm_legit_normalized, %repeat_per_channel), %repeat_1_per_channel)
@@ -97,58 +97,6 @@ void launch_k0_pointwise(const float* in0, float* out, cudaStream_t stream) {
     if (done < kN) {
         const int64_t blocks = (kN - done + 255) / 256;
         k0_pointwise_scalar<<<(unsigned)(blocks < 65535 ? blocks : 65535), 256, 0, stream>>>(in0, out, done, kN);
-    }
-}
-
-// k1_pointwise: repeat_1_tiled: float32[32, 128] = identity(%repeat_1_tiles)
-__device__ __forceinline__ float k1_pointwise_apply(float a0) {
-    const float t0 = a0;
-    return t0;
-}
-
-__global__ void __launch_bounds__(256) k1_pointwise_vec4(const float* __restrict__ in0, float* __restrict__ out, int64_t n4) {
-    constexpr int64_t kTile = 1024;  // float4 per block per step
-    for (int64_t base = (int64_t)blockIdx.x * kTile + threadIdx.x; base < n4; base += (int64_t)gridDim.x * kTile) {
-        float4 a0[4];
-#pragma unroll
-        for (int k = 0; k < 4; ++k) {
-            const int64_t i = base + (int64_t)k * 256;
-            if (i < n4) {
-                a0[k] = __ldg(reinterpret_cast<const float4*>(in0) + i % 32);
-            }
-        }
-#pragma unroll
-        for (int k = 0; k < 4; ++k) {
-            const int64_t i = base + (int64_t)k * 256;
-            if (i < n4) {
-                float4 r;
-                r.x = k1_pointwise_apply(a0[k].x);
-                r.y = k1_pointwise_apply(a0[k].y);
-                r.z = k1_pointwise_apply(a0[k].z);
-                r.w = k1_pointwise_apply(a0[k].w);
-                reinterpret_cast<float4*>(out)[i] = r;
-            }
-        }
-    }
-}
-
-__global__ void __launch_bounds__(256) k1_pointwise_scalar(const float* __restrict__ in0, float* __restrict__ out, int64_t begin, int64_t n) {
-    const int64_t stride = (int64_t)gridDim.x * 256;
-    for (int64_t j = begin + (int64_t)blockIdx.x * 256 + threadIdx.x; j < n; j += stride) {
-        out[j] = k1_pointwise_apply(__ldg(in0 + j % 128));
-    }
-}
-
-void launch_k1_pointwise(const float* in0, float* out, cudaStream_t stream) {
-    constexpr int64_t kN = 4096;
-    int64_t done = 0;
-    if (aligned16(in0) && aligned16(out)) {
-        k1_pointwise_vec4<<<1, 256, 0, stream>>>(in0, out, 1024);
-        done = 4096;
-    }
-    if (done < kN) {
-        const int64_t blocks = (kN - done + 255) / 256;
-        k1_pointwise_scalar<<<(unsigned)(blocks < 65535 ? blocks : 65535), 256, 0, stream>>>(in0, out, done, kN);
     }
 }
 
@@ -258,7 +206,7 @@ KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int nu
     // repeat_tiles is p_norm_weight viewed as [1, 128]: no kernel.
     launch_k0_pointwise(v_p_norm_weight, v_repeat_tiled, stream);
     // repeat_1_tiles is p_norm_bias viewed as [1, 128]: no kernel.
-    launch_k1_pointwise(v_p_norm_bias, v_repeat_1_tiled, stream);
+    launch_k0_pointwise(v_p_norm_bias, v_repeat_1_tiled, stream);
     // _native_batch_norm_legit_rows is x viewed as [4096, 65536]: no kernel.
     launch_k2_layer_norm(v_x, v_native_batch_norm_legit_norm, stream);
     // _native_batch_norm_legit_normalized is _native_batch_norm_legit_norm viewed as [1, 4096, 256, 256]: no kernel.
