@@ -14,8 +14,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from kforge_worker.errors import WorkerError
-from kforge_worker.export import (export_failure, export_graph, graph_to_schema, normalize_arg, target_name,
-                                  tensor_meta)
+from kforge_worker.export import (decomposition_table, export_failure, export_graph, graph_to_schema, normalize_arg,
+                                  target_name, tensor_meta)
 
 GRAPHS = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "KernelForge.Translation.Tests", "Graphs")
 
@@ -71,6 +71,29 @@ def exported(nodes: list[Node], specs: list[Any]) -> Any:
 def golden(name: str) -> dict[str, Any]:
     with open(os.path.join(GRAPHS, name + ".json"), encoding="utf-8") as file:
         return json.load(file)
+
+
+class DecompositionTableTests(unittest.TestCase):
+    @staticmethod
+    def fake_torch(table: Any) -> Any:
+        return SimpleNamespace(export=SimpleNamespace(default_decompositions=lambda: table))
+
+    def test_upsampling_ops_are_kept_whole_and_the_rest_decomposed(self) -> None:
+        names = ["aten.upsample_bilinear2d.vec", "aten.upsample_bilinear2d.default", "aten.upsample_nearest2d.vec",
+                 "aten.upsample_trilinear3d.default", "aten.upsample_bicubic2d.vec", "aten.silu.default", "aten.var_mean.correction"]
+        table = {OpOverload(name): object() for name in names}
+
+        kept = decomposition_table(self.fake_torch(table))
+
+        self.assertEqual(sorted(str(op) for op in kept),
+                         ["aten.silu.default", "aten.upsample_bicubic2d.vec", "aten.var_mean.correction"])
+
+    def test_torch_without_default_decompositions_gets_none_for_the_default_table(self) -> None:
+        self.assertIsNone(decomposition_table(SimpleNamespace(export=SimpleNamespace())))
+
+    def test_a_table_that_is_not_a_mapping_falls_back_to_the_default_table(self) -> None:
+        with self.assertLogs("kforge_worker.export", level="WARNING"):
+            self.assertIsNone(decomposition_table(self.fake_torch(object())))
 
 
 class TargetNameTests(unittest.TestCase):

@@ -127,6 +127,9 @@ public sealed partial class CudaEmitter
             case UpsampleNearestOp upsample:
                 EmitUpsampleNearest(upsample);
                 break;
+            case UpsampleLinearOp linear:
+                EmitUpsampleLinear(linear);
+                break;
             case ConvolutionOp convolution:
                 EmitConvolution(convolution);
                 break;

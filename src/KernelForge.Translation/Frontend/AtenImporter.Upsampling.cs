@@ -4,7 +4,7 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Frontend;
 
-/// <summary>Nearest-neighbour interpolation, <c>upsample_nearest1d/2d/3d</c> (.vec and .default), as an <see cref="UpsampleNearestOp"/>.</summary>
+/// <summary>Resizing: nearest-neighbour (<c>upsample_nearest1d/2d/3d</c>) as an <see cref="UpsampleNearestOp"/>, linear (<c>upsample_linear1d</c>, <c>upsample_bilinear2d</c>, <c>upsample_trilinear3d</c>) as an <see cref="UpsampleLinearOp"/>, .vec and .default forms.</summary>
 /// <remarks>
 /// From native_functions.yaml: <c>upsample_nearest2d.vec(input, output_size, scale_factors)</c> (exactly one of the two given;
 /// what <c>F.interpolate(mode="nearest")</c> calls) and <c>upsample_nearest2d(self, output_size, scales_h=None, scales_w=None)</c>;
@@ -18,12 +18,60 @@ internal sealed partial class AtenImporter
     private bool ImportUpsampleNearest(ExportedNode node)
     {
         var rank = node.Target[node.Target.IndexOf("nearest", StringComparison.Ordinal) + 7] - '0';
+        if (!TryResize(node, rank, factorIndex: 2, out var x, out var inputs, out var outputs, out var factors))
+        {
+            return false;
+        }
+
+        // compute_scales_value<float>: (float)(1.0 / factor) in double then rounded, or (float)input / output in float32.
+        var scales = inputs.Select((input, i) => factors[i] is { } f && f > 0 ? (float)(1.0 / f) : (float)input / (float)outputs[i]).ToImmutableArray();
+        var result = new IRValue(node.Name, Shape.Of([.. x.Shape.Extents[..2], .. outputs]), x.DataType);
+        Emit(node, outputs.SequenceEqual(inputs) && scales.All(s => s == 1.0f)
+            ? new ReshapeOp(result, x.Name)
+            : new UpsampleNearestOp(result, x.Name, scales));
+        return true;
+    }
+
+    /// <summary>
+    /// <c>upsample_linear1d</c>, <c>upsample_bilinear2d</c>, <c>upsample_trilinear3d</c> (.vec and .default): an
+    /// <see cref="UpsampleLinearOp"/>, or a free view when the size does not change (ATen's kernels copy then).
+    /// </summary>
+    /// <remarks>
+    /// From native_functions.yaml: <c>upsample_bilinear2d.vec(input, output_size, align_corners, scale_factors)</c> and
+    /// <c>upsample_bilinear2d(self, output_size, align_corners, scales_h=None, scales_w=None)</c>, the other ranks alike.
+    /// </remarks>
+    private bool ImportUpsampleLinear(ExportedNode node)
+    {
+        var rank = node.Target.Contains("linear1d", StringComparison.Ordinal) ? 1 : node.Target.Contains("bilinear2d", StringComparison.Ordinal) ? 2 : 3;
+        var ok = TryBool(node, 2, "align_corners", false, out var alignCorners);
+        if (!(TryResize(node, rank, factorIndex: 3, out var x, out var inputs, out var outputs, out var factors) && ok))
+        {
+            return false;
+        }
+
+        var result = new IRValue(node.Name, Shape.Of([.. x.Shape.Extents[..2], .. outputs]), x.DataType);
+        var scales = inputs.Select((input, i) => UpsampleLinearOp.Scale(input, outputs[i], alignCorners, factors[i])).ToImmutableArray();
+        Emit(node, outputs.SequenceEqual(inputs)
+            ? new ReshapeOp(result, x.Name)
+            : new UpsampleLinearOp(result, x.Name, scales, alignCorners));
+        return true;
+    }
+
+    /// <summary>
+    /// The input, its spatial extents, the output's and the scale factors given (null where none) of a resize whose
+    /// <c>output_size</c> is argument 1 and whose <c>scale_factors</c> (.vec) or per-axis <c>scales…</c> (.default) start at
+    /// <paramref name="factorIndex"/>. As ATen's <c>compute_output_size</c>, a scale factor gives the output extent
+    /// <c>floor(input · factor)</c>.
+    /// </summary>
+    private bool TryResize(ExportedNode node, int rank, int factorIndex, out IRValue x, out long[] inputs, out long[] outputs, out double?[] factors)
+    {
+        inputs = outputs = [];
         var vec = node.Target.EndsWith(".vec", StringComparison.Ordinal);
-        var ok = TryTensor(node, 0, vec ? "input" : "self", out var x) & TryIntList(node, 1, "output_size", out var sizes);
-        double?[] factors = new double?[rank];
+        var ok = TryTensor(node, 0, vec ? "input" : "self", out x) & TryIntList(node, 1, "output_size", out var sizes);
+        factors = new double?[rank];
         if (vec)
         {
-            ok &= TryNumberList(node, 2, "scale_factors", out var list);
+            ok &= TryNumberList(node, factorIndex, "scale_factors", out var list);
             if (ok && list is not null)
             {
                 if (list.Length != rank)
@@ -39,7 +87,7 @@ internal sealed partial class AtenImporter
             string[] names = rank switch { 1 => ["scales"], 2 => ["scales_h", "scales_w"], _ => ["scales_d", "scales_h", "scales_w"] };
             for (var i = 0; i < rank; i++)
             {
-                ok &= TryNumber(node, 2 + i, names[i], null, out factors[i]);
+                ok &= TryNumber(node, factorIndex + i, names[i], null, out factors[i]);
             }
         }
 
@@ -54,8 +102,7 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        var inputs = x.Shape.Extents[2..];
-        long[] outputs;
+        inputs = [.. x.Shape.Extents[2..]];
         if (sizes is not null)
         {
             if (vec && factors.Any(f => f is not null))
@@ -73,7 +120,8 @@ internal sealed partial class AtenImporter
         }
         else if (vec && factors.All(f => f is not null))
         {
-            outputs = [.. inputs.Zip(factors, (i, f) => (long)Math.Floor(i * f!.Value))];
+            var scaled = factors;
+            outputs = [.. inputs.Select((input, i) => (long)Math.Floor(input * scaled[i]!.Value))];
         }
         else
         {
@@ -86,12 +134,6 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        // compute_scales_value<float>: (float)(1.0 / factor) in double then rounded, or (float)input / output in float32.
-        var scales = inputs.Select((input, i) => factors[i] is { } f && f > 0 ? (float)(1.0 / f) : (float)input / (float)outputs[i]).ToImmutableArray();
-        var result = new IRValue(node.Name, Shape.Of([.. x.Shape.Extents[..2], .. outputs]), x.DataType);
-        Emit(node, outputs.SequenceEqual(inputs) && scales.All(s => s == 1.0f)
-            ? new ReshapeOp(result, x.Name)
-            : new UpsampleNearestOp(result, x.Name, scales));
         return true;
     }
 

@@ -176,6 +176,8 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.embedding.default" => ImportEmbedding(node),
         "aten.upsample_nearest1d.default" or "aten.upsample_nearest2d.default" or "aten.upsample_nearest3d.default"
             or "aten.upsample_nearest1d.vec" or "aten.upsample_nearest2d.vec" or "aten.upsample_nearest3d.vec" => ImportUpsampleNearest(node),
+        "aten.upsample_linear1d.default" or "aten.upsample_bilinear2d.default" or "aten.upsample_trilinear3d.default"
+            or "aten.upsample_linear1d.vec" or "aten.upsample_bilinear2d.vec" or "aten.upsample_trilinear3d.vec" => ImportUpsampleLinear(node),
         "aten.diag.default" => ImportDiag(node),
         "aten.prelu.default" or "aten._prelu_kernel.default" => ImportPrelu(node),
         "aten.mse_loss.default" or "aten.smooth_l1_loss.default" or "aten.huber_loss.default" => ImportPointwiseLoss(node),

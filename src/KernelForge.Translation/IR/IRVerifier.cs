@@ -190,6 +190,13 @@ public static class IRVerifier
                     || upsample.Scales.Any(s => !float.IsFinite(s) || s <= 0)):
                 errors.Error(result.Name, $"{upsample.Describe()} of {source} into {result.Shape}: expected 1 to 3 spatial axes after a leading one, none empty, the source's leading axes, and positive finite scales.");
                 break;
+            case UpsampleLinearOp linear when operands[linear.Source].Shape is var source
+                && (linear.SpatialRank is < 1 or > 3 || source.Rank < linear.SpatialRank + 1 || result.Shape.Rank != source.Rank
+                    || !source.Extents[..^linear.SpatialRank].SequenceEqual(result.Shape.Extents[..^linear.SpatialRank])
+                    || source.Extents[^linear.SpatialRank..].Any(e => e < 1) || result.Shape.Extents[^linear.SpatialRank..].Any(e => e < 1)
+                    || linear.Scales.Any(s => !float.IsFinite(s) || s < 0)):
+                errors.Error(result.Name, $"{linear.Describe()} of {source} into {result.Shape}: expected 1 to 3 spatial axes after a leading one, none empty, the source's leading axes, and finite scales of 0 or more.");
+                break;
             case ConvolutionOp convolution:
                 CheckConvolution(convolution, operands, errors);
                 CheckEpilogue(convolution.Epilogue, result, operands, errors);

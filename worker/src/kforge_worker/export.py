@@ -30,6 +30,31 @@ _IGNORED_TARGET_PREFIXES = ("aten._assert_", "aten.sym_constrain_range")
 _USER_FRAME = re.compile(r'File "([^"]+)", line (\d+)')
 
 
+# Ops the translator lowers whole, each one kernel with ATen's own index arithmetic; core ATen's table would rewrite them
+# into index tensors and _unsafe_index gathers (the linear modes) that the translator does not take.
+KEPT_WHOLE = ("upsample_nearest1d", "upsample_nearest2d", "upsample_nearest3d", "upsample_linear1d",
+              "upsample_bilinear2d", "upsample_trilinear3d")
+
+
+def decomposition_table(torch: Any) -> Any:
+    """torch.export's default decomposition table less the ops of ``KEPT_WHOLE`` (all their overloads); None, which
+    ``run_decompositions`` reads as its default table, on a torch without ``torch.export.default_decompositions``."""
+    default_decompositions = getattr(torch.export, "default_decompositions", None)
+    if default_decompositions is None:
+        return None
+    try:
+        table = default_decompositions()
+        for op in list(table.keys()):
+            name = str(op)
+            if any(name == f"aten.{kept}" or name.startswith(f"aten.{kept}.") for kept in KEPT_WHOLE):
+                del table[op]
+        return table
+    except Exception as error:  # a torch whose table is not a mapping: its default table rather than no export at all
+        log.warning("could not take %s out of torch.export's decomposition table (%s); using the default table",
+                    ", ".join(KEPT_WHOLE), error)
+        return None
+
+
 def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | None = None) -> dict[str, Any]:
     """The schema-v1 graph of ``model`` called on ``example_inputs`` (static shapes, core ATen ops).
 
@@ -47,7 +72,7 @@ def export_graph(model: Any, example_inputs: Sequence[Any], problem_path: str | 
     attributes = tensor_attributes(model, torch.Tensor)
     try:
         exported = torch.export.export(model, tuple(example_inputs))
-        exported = exported.run_decompositions()  # the default table: core ATen
+        exported = exported.run_decompositions(decomposition_table(torch))
     except Exception as error:  # torch.export raises many types (UserError, Unsupported, guard failures…)
         raise export_failure(error, problem_path) from error
     finally:
