@@ -15,7 +15,6 @@ kernel gave wrong results or crashed: a translator bug), or skip (tracing or shr
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import subprocess
@@ -30,7 +29,8 @@ sys.path.insert(0, str(HERE))
 
 from emulate import asan_preload, build_emulation, run_entry  # noqa: E402
 from kforge_worker.legacy_capture import trace_graph  # noqa: E402
-from kforge_worker.problem import execute_problem, read_problem  # noqa: E402
+from kforge_worker.problem import execute_problem, read_problem, tensor_attributes  # noqa: E402
+from kforge_worker.reference import float64_copy  # noqa: E402
 
 
 def shrink(value: int) -> int:
@@ -50,7 +50,9 @@ def trace(torch, model, inputs) -> tuple[dict, list]:
     """The graph as kforge translate captures it on this torch (legacy_capture: make_fx with CORE_ATEN_LIKE), and the
     kernel's arguments in ABI order (inputs, parameters, buffers)."""
     graph = trace_graph(torch, model, inputs, decompose=True)
-    state = [t for _, t in model.named_parameters()] + [t for _, t in model.named_buffers()]
+    # Plain tensor attributes (self.h0 = torch.randn(...)) follow the buffers, as the worker passes them.
+    state = [t for _, t in model.named_parameters()] + [t for _, t in model.named_buffers()] + \
+        [t for _, t in tensor_attributes(model, torch.Tensor)]
     return graph, [*inputs, *state]
 
 
@@ -68,6 +70,9 @@ def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int, 
         inputs = list(namespace["get_inputs"]())
         if any(not isinstance(t, torch.Tensor) or not (t.is_floating_point() or t.dtype == torch.int64) for t in inputs):
             return "skip", "an input that is neither float nor int64 (the translator takes float32, and int64 converted to float)"
+        # Before the trace: make_fx tags the tensors it traces (torch 1.13 keeps its proxies in their __dict__), after
+        # which a tensor attribute (self.h0) no longer deep-copies.
+        model64 = float64_copy(model, [])
         graph, arguments = trace(torch, model, inputs)
     except Exception as error:  # noqa: BLE001 - any failure here is the tracer's or the shrink's, reported as a skip
         return "skip", f"trace: {type(error).__name__}: {str(error).splitlines()[0][:160] if str(error) else ''}"
@@ -89,7 +94,6 @@ def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int, 
     if library is None:
         return "FAIL", error
     with torch.no_grad():
-        model64 = copy.deepcopy(model).double()
         expected = model64(*[t.double() if t.is_floating_point() else t for t in inputs])
     expected = list(expected) if isinstance(expected, (tuple, list)) else [expected]
     tensors_path = work / f"{stem}.pt"

@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import WorkerError
 from .export import graph_to_schema
-from .problem import line_in_file, tensor_attributes
+from .problem import line_in_file, set_tensor_attribute, tensor_attributes
 
 
 def has_torch_export() -> bool:
@@ -64,7 +64,8 @@ def trace_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str
         from torch.nn.utils.stateless import functional_call
     parameters = list(model.named_parameters())
     # Plain tensor attributes (self.h0 = torch.randn(...)) are traced as buffers: functional_call swaps them in too.
-    buffers = list(model.named_buffers()) + tensor_attributes(model, torch.Tensor)
+    attributes = tensor_attributes(model, torch.Tensor)
+    buffers = list(model.named_buffers()) + attributes
     state_names = [name for name, _ in parameters + buffers]
     arguments = [*inputs, *[tensor for _, tensor in parameters + buffers]]
 
@@ -81,7 +82,7 @@ def trace_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str
 
     try:
         with torch.no_grad():
-            table = {}
+            table: Any = {}
             if decompose:
                 from torch._decomp import get_decompositions
                 table = get_decompositions([getattr(torch.ops.aten, op) for op in CORE_ATEN_LIKE
@@ -93,6 +94,10 @@ def trace_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str
             Recorder(module).run(*arguments)
     except Exception as error:  # make_fx raises what the traced code raises, and RuntimeError for data-dependent flow
         raise trace_failure(error, problem_path) from error
+    finally:
+        # A forward that assigns its tensor attributes (self.h0 = self.h0.to(x.device)) leaves traced values in them.
+        for name, value in buffers[len(buffers) - len(attributes):]:
+            set_tensor_attribute(model, name, value)
     placeholders = [node.name for node in module.graph.nodes if node.op == "placeholder"]
     kinds = ["USER_INPUT"] * len(inputs) + ["PARAMETER"] * len(parameters) + ["BUFFER"] * len(buffers)
     targets: list[str | None] = [None] * len(inputs) + state_names
