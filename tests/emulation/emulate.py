@@ -184,6 +184,12 @@ CASES: dict[str, dict] = {
     "repeat_2d": one("aten.repeat.default", [3, 4], [2, 1, 3]),
     "group_norm": first_of("aten.native_group_norm.default", [("x", [2, 6, 5, 7], "input"), ("w", [6], "parameter"), ("b", [6], "parameter")],
                            [node("x"), node("w"), node("b"), 2, 6, 35, 3, 1e-5]),
+    # (x > 0).float() * y: a bool mask converted to numbers, fused into its reader.
+    "bool_mask_to_float_times": {"inputs": [("x", [4, 37], "input"), ("y", [4, 37], "input")],
+                                 "nodes": [("gt", "aten.gt.Scalar", [node("x"), 0], {}),
+                                           ("f", "aten._to_copy.default", [node("gt")], {"dtype": {"dtype": "float32"}}),
+                                           ("out", "aten.mul.Tensor", [node("f"), node("y")], {})],
+                                 "outputs": ["out"]},
     # Activations with a branch, both as core ATen decomposes them (comparisons + where) and as single targets.
     "elu_decomposed": {"inputs": [("x", [4, 37], "input")],
                        "nodes": [("gt", "aten.gt.Scalar", [node("x"), 0], {}), ("mul", "aten.mul.Tensor", [node("x"), 1.0], {}),

@@ -82,6 +82,13 @@ internal sealed partial class AtenImporter
             return false;
         }
 
+        if (x.DataType == DataType.Bool && node.Argument(KeywordOnly, "dtype") is DataTypeArgument { Name: "float32" })
+        {
+            // mask.float(): 1 or 0, a select that fuses into its readers (bools are never stored).
+            Alias(node, BoolAsNumbers(node, x));
+            return true;
+        }
+
         if (x.DataType == DataType.Int64 && node.Argument(KeywordOnly, "dtype") is DataTypeArgument { Name: "float32" })
         {
             Emit(node, new ConvertOp(new IRValue(node.Name, x.Shape, DataType.Float32), x.Name));
