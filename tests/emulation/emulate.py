@@ -181,6 +181,12 @@ CASES: dict[str, dict] = {
                                                    ("t", "aten._native_batch_norm_legit.no_stats", [node("v"), node("wr"), node("br"), True, 0.1, 1e-5], {}),
                                                    ("g", "getitem", [node("t"), 0], {}),
                                                    ("out", "aten.view.default", [node("g"), [3, 4, 6, 5]], {})], "outputs": ["out"]},
+    # torch 2.x's export of a training-mode BatchNorm (KernelBench runs Models in training mode): batch statistics; the
+    # updated running statistics it also returns are state updates, not outputs.
+    "batch_norm_training_functional": first_of("aten._native_batch_norm_legit_functional.default",
+                                               [("x", [3, 5, 6, 7], "input"), ("w", [5], "parameter"), ("b", [5], "parameter"),
+                                                ("rm", [5], "buffer"), ("rv", [5], "buffer", "positive")],
+                                               [node("x"), node("w"), node("b"), node("rm"), node("rv"), True, 0.1, 1e-5]),
     "repeat_2d": one("aten.repeat.default", [3, 4], [2, 1, 3]),
     "group_norm": first_of("aten.native_group_norm.default", [("x", [2, 6, 5, 7], "input"), ("w", [6], "parameter"), ("b", [6], "parameter")],
                            [node("x"), node("w"), node("b"), 2, 6, 35, 3, 1e-5]),
@@ -723,6 +729,9 @@ REFERENCE_FALLBACKS = {
         lambda torch, x, w, b, mean, var, momentum, eps: torch.ops.aten.native_batch_norm.default(x, w, b, mean, var, False, momentum, eps),
     "aten._native_batch_norm_legit.no_stats":
         lambda torch, x, w, b, training, momentum, eps: torch.ops.aten.native_batch_norm.default(x, w, b, None, None, training, momentum, eps),
+    "aten._native_batch_norm_legit_functional.default":
+        lambda torch, x, w, b, mean, var, training, momentum, eps:
+            torch.ops.aten.native_batch_norm.default(x, w, b, mean.clone(), var.clone(), training, momentum, eps),
     # torch 2.x's squeeze of several dims (torch 1.13 has only squeeze.dim): one dim at a time, highest first.
     "aten.squeeze.dims": lambda torch, x, dims: squeeze_dims(x, dims),
 }

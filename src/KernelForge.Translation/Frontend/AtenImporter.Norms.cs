@@ -36,7 +36,7 @@ internal sealed partial class AtenImporter
             case "aten._native_batch_norm_legit.no_stats":
                 ok &= TryBool(node, 3, "training", true, out training) & TryNumber(node, 5, "eps", null, out eps);
                 break;
-            default:  // batch_norm, native_batch_norm, _native_batch_norm_legit.default: running stats, then training
+            default:  // batch_norm, native_batch_norm, _native_batch_norm_legit(.default, _functional): running stats, then training
                 ok &= TryOptionalTensor(node, 3, "running_mean", out mean) & TryOptionalTensor(node, 4, "running_var", out variance)
                     & TryBool(node, 5, "training", false, out training) & TryNumber(node, 7, "eps", null, out eps);
                 break;

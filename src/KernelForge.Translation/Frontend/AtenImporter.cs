@@ -197,7 +197,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.matmul.default" => ImportMatmulComposite(node),
         "aten.t.default" or "aten.transpose.int" or "aten.permute.default" => ImportTranspose(node),
         "aten._native_batch_norm_legit_no_training.default" or "aten._native_batch_norm_legit.no_stats" or "aten._native_batch_norm_legit.default"
-            or "aten.native_batch_norm.default" or "aten.batch_norm.default" => ImportBatchNorm(node),
+            or "aten.native_batch_norm.default" or "aten.batch_norm.default" or "aten._native_batch_norm_legit_functional.default" => ImportBatchNorm(node),
         "aten.native_group_norm.default" or "aten.group_norm.default" => ImportGroupNorm(node),
         "aten.cumsum.default" => ImportScan(node, ScanKind.Sum),
         "aten.cumprod.default" => ImportScan(node, ScanKind.Prod),
