@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 
 from emulate import asan_preload, build_emulation, run_entry  # noqa: E402
 from kforge_worker.legacy_capture import trace_graph  # noqa: E402
-from kforge_worker.problem import execute_problem, read_problem, tensor_attributes  # noqa: E402
+from kforge_worker.problem import execute_problem, model_state, read_problem  # noqa: E402
 from kforge_worker.reference import float64_copy  # noqa: E402
 
 
@@ -48,11 +48,9 @@ def shrink(value: int) -> int:
 
 def trace(torch, model, inputs) -> tuple[dict, list]:
     """The graph as kforge translate captures it on this torch (legacy_capture: make_fx with CORE_ATEN_LIKE), and the
-    kernel's arguments in ABI order (inputs, parameters, buffers)."""
+    kernel's arguments in ABI order (inputs, then problem.model_state: parameters, buffers, tensor attributes)."""
     graph = trace_graph(torch, model, inputs, decompose=True)
-    # Plain tensor attributes (self.h0 = torch.randn(...)) follow the buffers, as the worker passes them.
-    state = [t for _, t in model.named_parameters()] + [t for _, t in model.named_buffers()] + \
-        [t for _, t in tensor_attributes(model, torch.Tensor)]
+    state = [tensor for _, tensor, _ in model_state(model, torch.Tensor)]
     return graph, [*inputs, *state]
 
 

@@ -107,9 +107,9 @@ public sealed partial class CudaEmitter
     /// <summary>
     /// One copy kernel: reads <paramref name="sources"/> (as <c>x0</c>, <c>x1</c>…, of the C types <paramref name="sourceTypes"/>
     /// names, float by default), writes the operation's result <c>y</c>; <paramref name="body"/> writes <c>y[o]</c> from the
-    /// output coordinates <c>c0…</c>.
+    /// output coordinates <c>c0…</c>. <paramref name="sourceOffsets"/> (elements, one per source) are added to the source
+    /// pointers the entry passes.
     /// </summary>
-    /// <summary>A copy kernel, one thread per output element; <paramref name="sourceOffsets"/> (elements) are added to the source pointers the entry passes.</summary>
     private void EmitCopy(Operation operation, string what, IReadOnlyList<string> sources, string strategy, Action<CudaWriter> body, IReadOnlyList<string>? sourceTypes = null,
         IReadOnlyList<long>? sourceOffsets = null)
     {
@@ -170,7 +170,7 @@ public sealed partial class CudaEmitter
             pointers[k] = sourceOffsets![k] == 0 ? pointers[k] : Invariant($"{pointers[k]} + {sourceOffsets[k]}");
         }
 
-        _entryLines.Add($"launch_{name}({string.Join(", ", pointers)}, stream);");
+        _entryLines.Add(LaunchCall(name, pointers));
         AddKernel(name, KernelKind.Pointwise, schedule, operation, Invariant($"copy, one thread per output ({count}), {strategy}"));
     }
 

@@ -24,12 +24,12 @@ public sealed partial class CudaEmitter
         }
 
         var code = NormalizedCode(_kernels.TextFrom(textMark), kernelMark, count);
-        if (_firstKernelOfCode.TryAdd(code, kernelMark))
+        if (!_firstKernelOfCode.TryGetValue(code, out var first))
         {
+            _firstKernelOfCode[code] = kernelMark;
             return;
         }
 
-        var first = _firstKernelOfCode[code];
         _kernels.Truncate(textMark);
         for (var i = entryMark; i < _entryLines.Count; i++)
         {

@@ -253,7 +253,10 @@ public sealed partial class CudaEmitter
     private void AddLaunch(string name, params string[] values) => _entryLines.Add(LaunchLine(name, values));
 
     /// <summary>The entry's call of <c>launch_{name}</c> with <paramref name="values"/>' pointers (outputs last), which the entry then declares.</summary>
-    private string LaunchLine(string name, params string[] values) => $"launch_{name}({string.Join(", ", Pointers(values))}, stream);";
+    private string LaunchLine(string name, params string[] values) => LaunchCall(name, Pointers(values));
+
+    /// <summary>The entry's call of <c>launch_{name}</c> with these pointer expressions, then the stream.</summary>
+    private static string LaunchCall(string name, IEnumerable<string> pointers) => $"launch_{name}({string.Join(", ", pointers)}, stream);";
 
     /// <summary>The pointer variables of <paramref name="values"/>, marked as read so that the entry declares them.</summary>
     private string[] Pointers(params string[] values)

@@ -23,8 +23,7 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        // compute_scales_value<float>: (float)(1.0 / factor) in double then rounded, or (float)input / output in float32.
-        var scales = inputs.Select((input, i) => factors[i] is { } f && f > 0 ? (float)(1.0 / f) : (float)input / (float)outputs[i]).ToImmutableArray();
+        var scales = inputs.Select((input, i) => UpsampleNearestOp.ScaleValue(input, outputs[i], factors[i])).ToImmutableArray();
         var result = new IRValue(node.Name, Shape.Of([.. x.Shape.Extents[..2], .. outputs]), x.DataType);
         Emit(node, outputs.SequenceEqual(inputs) && scales.All(s => s == 1.0f)
             ? new ReshapeOp(result, x.Name)

@@ -184,17 +184,11 @@ public static class IRVerifier
                 errors.Error(result.Name, $"{adaptive.Describe()} of {source} into {result.Shape}: expected 1 to 3 spatial axes after a leading one, none empty, output extents at least 1, and the leading axes then the output size.");
                 break;
             case UpsampleNearestOp upsample when operands[upsample.Source].Shape is var source
-                && (upsample.SpatialRank is < 1 or > 3 || source.Rank < upsample.SpatialRank + 1 || result.Shape.Rank != source.Rank
-                    || !source.Extents[..^upsample.SpatialRank].SequenceEqual(result.Shape.Extents[..^upsample.SpatialRank])
-                    || source.Extents[^upsample.SpatialRank..].Any(e => e < 1) || result.Shape.Extents[^upsample.SpatialRank..].Any(e => e < 1)
-                    || upsample.Scales.Any(s => !float.IsFinite(s) || s <= 0)):
+                && (!IsResize(upsample.SpatialRank, source, result.Shape) || upsample.Scales.Any(s => !float.IsFinite(s) || s <= 0)):
                 errors.Error(result.Name, $"{upsample.Describe()} of {source} into {result.Shape}: expected 1 to 3 spatial axes after a leading one, none empty, the source's leading axes, and positive finite scales.");
                 break;
             case UpsampleLinearOp linear when operands[linear.Source].Shape is var source
-                && (linear.SpatialRank is < 1 or > 3 || source.Rank < linear.SpatialRank + 1 || result.Shape.Rank != source.Rank
-                    || !source.Extents[..^linear.SpatialRank].SequenceEqual(result.Shape.Extents[..^linear.SpatialRank])
-                    || source.Extents[^linear.SpatialRank..].Any(e => e < 1) || result.Shape.Extents[^linear.SpatialRank..].Any(e => e < 1)
-                    || linear.Scales.Any(s => !float.IsFinite(s) || s < 0)):
+                && (!IsResize(linear.SpatialRank, source, result.Shape) || linear.Scales.Any(s => !float.IsFinite(s) || s < 0)):
                 errors.Error(result.Name, $"{linear.Describe()} of {source} into {result.Shape}: expected 1 to 3 spatial axes after a leading one, none empty, the source's leading axes, and finite scales of 0 or more.");
                 break;
             case ConvolutionOp convolution:
@@ -254,6 +248,12 @@ public static class IRVerifier
                 break;
         }
     }
+
+    /// <summary>A resize of the last <paramref name="spatialRank"/> (1 to 3) axes after a leading one: the source's leading axes, no spatial extent empty.</summary>
+    private static bool IsResize(int spatialRank, Shape source, Shape result) =>
+        spatialRank is >= 1 and <= 3 && source.Rank >= spatialRank + 1 && result.Rank == source.Rank
+        && source.Extents[..^spatialRank].SequenceEqual(result.Extents[..^spatialRank])
+        && source.Extents[^spatialRank..].All(e => e >= 1) && result.Extents[^spatialRank..].All(e => e >= 1);
 
     /// <summary>
     /// A gather's result has the source's rank and no larger extents off the axis (equal ones when <paramref name="rowsMatch"/>:

@@ -31,6 +31,6 @@ public sealed record UpsampleLinearOp(IRValue Result, string Source, ImmutableAr
             return output > 1 ? (float)(input - 1) / (output - 1) : 0.0f;
         }
 
-        return scaleFactor is { } factor && factor > 0 ? (float)(1.0 / factor) : (float)input / output;
+        return UpsampleNearestOp.ScaleValue(input, output, scaleFactor);
     }
 }

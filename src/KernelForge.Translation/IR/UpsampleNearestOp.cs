@@ -22,6 +22,13 @@ public sealed record UpsampleNearestOp(IRValue Result, string Source, ImmutableA
     public override string Describe() =>
         $"upsample_nearest(%{Source}, scales=[{string.Join(", ", Scales.Select(s => s.ToString("R", CultureInfo.InvariantCulture)))}])";
 
+    /// <summary>
+    /// ATen's <c>compute_scales_value&lt;float&gt;</c>: <c>(float)(1.0 / factor)</c> (in double, then rounded) for a positive scale
+    /// factor, else <c>(float)input / output</c> in float32. The nearest modes' scale, and the linear modes' without align_corners.
+    /// </summary>
+    public static float ScaleValue(long input, long output, double? scaleFactor) =>
+        scaleFactor is { } factor && factor > 0 ? (float)(1.0 / factor) : (float)input / output;
+
     /// <summary>The input index output index <paramref name="output"/> reads: <c>min(floor(output · scale), input - 1)</c>, the product in float32.</summary>
     public static long SourceIndex(long output, float scale, long input) => Math.Min((long)MathF.Floor(output * scale), input - 1);
 }

@@ -96,7 +96,7 @@ def trace_graph(torch: Any, model: Any, inputs: Sequence[Any], problem_path: str
         raise trace_failure(error, problem_path) from error
     finally:
         # A forward that assigns its tensor attributes (self.h0 = self.h0.to(x.device)) leaves traced values in them.
-        for name, value in buffers[len(buffers) - len(attributes):]:
+        for name, value in attributes:
             set_tensor_attribute(model, name, value)
     placeholders = [node.name for node in module.graph.nodes if node.op == "placeholder"]
     kinds = ["USER_INPUT"] * len(inputs) + ["PARAMETER"] * len(parameters) + ["BUFFER"] * len(buffers)

@@ -162,6 +162,14 @@ def tensor_attributes(model: Any, tensor_type: type) -> list[tuple[str, Any]]:
     return found
 
 
+def model_state(model: Any, tensor_type: type) -> list[tuple[str, Any, str]]:
+    """``(qualified name, tensor, role)`` of the model's state in ABI order: parameters in ``named_parameters()`` order,
+    then buffers in ``named_buffers()`` order, then plain tensor attributes (role ``buffer``, see ``tensor_attributes``)."""
+    return [(name, tensor, "parameter") for name, tensor in model.named_parameters()] + \
+        [(name, tensor, "buffer") for name, tensor in model.named_buffers()] + \
+        [(name, tensor, "buffer") for name, tensor in tensor_attributes(model, tensor_type)]
+
+
 def set_tensor_attribute(model: Any, name: str, value: Any) -> None:
     """Sets the attribute ``name`` (a qualified name as ``tensor_attributes`` gives it) of ``model``'s submodule."""
     owner, _, attribute = name.rpartition(".")

@@ -16,9 +16,9 @@ from .check import OutputReference, max_abs_difference
 from .check_device import max_abs_difference_on_device
 from .environment import require_cuda, require_torch
 from .errors import WorkerError, bad_request
-from .problem import (call_problem, copy_inputs, execute_problem, is_scalar_input, normalize_outputs, read_problem,
-                      scalar_inputs, set_tensor_attribute, tensor_attributes, tensor_inputs, validate_init_inputs,
-                      validate_inputs)
+from .problem import (call_problem, copy_inputs, execute_problem, is_scalar_input, model_state, normalize_outputs,
+                      read_problem, scalar_inputs, set_tensor_attribute, tensor_attributes, tensor_inputs,
+                      validate_init_inputs, validate_inputs)
 from .protocol import LoadProblemRequest, LoadProblemResponse, ScalarInput, TensorSpec
 from .tensors import FLOATING_DTYPES, protocol_dtype, size_bytes, write_npy
 
@@ -72,9 +72,7 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
         input_sets.append(inputs)
         references.append(set_references)
 
-    state = [(name, tensor, "parameter") for name, tensor in model.named_parameters()] + \
-            [(name, tensor, "buffer") for name, tensor in model.named_buffers()] + \
-            [(name, tensor, "buffer") for name, tensor in tensor_attributes(model, torch.Tensor)]
+    state = model_state(model, torch.Tensor)
     tensors = input_specs + tuple(_spec(name, tensor, role, path) for name, tensor, role in state)
     input_files = _write_tensors(request.shm_dir, input_sets, [tensor for _, tensor, _ in state])
     bytes_moved = sum(size_bytes(spec.shape, spec.dtype) for spec in tensors + outputs)

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..environment import require_torch
 from ..errors import bad_request
-from ..problem import read_problem, tensor_attributes
+from ..problem import model_state, read_problem
 from ..protocol import TensorSpec
 from ..reference import select_device as resolve_device  # the worker's device rule: an ordinal or a torch device string
 from .build import build_pybind, construct_model_new, run_model_new_module
@@ -77,9 +77,7 @@ def copy_matching_state(torch: Any, model: Any, loaded: LoadedCandidate, seed: i
     Returns a warning naming the reference tensors ModelNew has no match for: those keep the values ModelNew
     drew after the seed, which equal the reference's when it creates the same layers in the same order.
     """
-    own = dict(model.named_parameters())
-    own.update(dict(model.named_buffers()))
-    own.update(dict(tensor_attributes(model, torch.Tensor)))  # self.h0 = torch.randn(...): state as the worker sends it
+    own = {name: tensor for name, tensor, _ in model_state(model, torch.Tensor)}  # as the worker sends it
     unmatched = []
     with torch.no_grad():
         for index in role_indices(loaded.tensors, *STATE_ROLES):
