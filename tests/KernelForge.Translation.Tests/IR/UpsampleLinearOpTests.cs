@@ -16,26 +16,16 @@ public sealed class UpsampleLinearOpTests
         Assert.Equal(expected, UpsampleLinearOp.Scale(input, output, alignCorners, factor));
 
     [Fact]
-    public void Verify_LeadingAxesChanged_Error()
-    {
-        var x = new IRValue("x", Shape.Of(2, 3, 4, 4), DataType.Float32);
-        var graph = new IRGraph(
-            [new GraphInput(x, TensorRole.Input)],
-            [new UpsampleLinearOp(new IRValue("y", Shape.Of(2, 4, 8, 8), DataType.Float32), "x", [0.5f, 0.5f], AlignCorners: false)],
-            ["y"]);
-
-        Assert.NotEmpty(IRVerifier.Verify(graph));
-    }
+    public void Verify_LeadingAxesChanged_Error() =>
+        Assert.NotEmpty(IRVerifier.Verify(Resize(Shape.Of(2, 4, 8, 8), [0.5f, 0.5f], alignCorners: false)));
 
     [Fact]
-    public void Verify_WellFormed_NoErrors()
-    {
-        var x = new IRValue("x", Shape.Of(2, 3, 4, 4), DataType.Float32);
-        var graph = new IRGraph(
-            [new GraphInput(x, TensorRole.Input)],
-            [new UpsampleLinearOp(new IRValue("y", Shape.Of(2, 3, 8, 1), DataType.Float32), "x", [0.5f, 0.0f], AlignCorners: true)],
-            ["y"]);
+    public void Verify_WellFormed_NoErrors() =>
+        Assert.Empty(IRVerifier.Verify(Resize(Shape.Of(2, 3, 8, 1), [0.5f, 0.0f], alignCorners: true)));
 
-        Assert.Empty(IRVerifier.Verify(graph));
-    }
+    /// <summary>x [2, 3, 4, 4] resized to <paramref name="result"/>.</summary>
+    private static IRGraph Resize(Shape result, float[] scales, bool alignCorners) => new(
+        [new GraphInput(new IRValue("x", Shape.Of(2, 3, 4, 4), DataType.Float32), TensorRole.Input)],
+        [new UpsampleLinearOp(new IRValue("y", result, DataType.Float32), "x", [.. scales], alignCorners)],
+        ["y"]);
 }
