@@ -63,7 +63,7 @@ def check(path: Path, kforge: list[str], work: Path, asan: str, timeout_s: int, 
             namespace[key] = shrink(value)
     try:
         torch.manual_seed(0)
-        model = namespace["Model"](*namespace["get_init_inputs"]()).eval()
+        model = namespace["Model"](*namespace["get_init_inputs"]())  # training mode, as the worker runs it
         torch.manual_seed(1)
         inputs = list(namespace["get_inputs"]())
         if any(not isinstance(t, torch.Tensor) or not (t.is_floating_point() or t.dtype == torch.int64) for t in inputs):

@@ -110,6 +110,51 @@ def get_init_inputs():
     return []
 """
 
+BATCH_NORM = """\
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.BatchNorm1d(8)
+        self.norm.running_mean.fill_(3.0)  # far from the batch's own mean, so the two modes give other outputs
+
+    def forward(self, x):
+        return self.norm(x)
+
+
+def get_inputs():
+    return [torch.randn(64, 8) * 2.0 + 0.5]
+
+
+def get_init_inputs():
+    return []
+"""
+
+DROPOUT = """\
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self, p):
+        super().__init__()
+        self.drop = nn.Dropout(p)
+
+    def forward(self, x):
+        return self.drop(torch.tanh(x))
+
+
+def get_inputs():
+    return [torch.randn(256, 64)]
+
+
+def get_init_inputs():
+    return [{p}]
+"""
+
 
 def device_name() -> int | str:
     """The ordinal 0, as kforge sends it, when there is a GPU; the CPU otherwise."""
@@ -278,6 +323,65 @@ class TorchWorkerTests(unittest.TestCase):
             files.append([path])
         response = self.send("check", output_files=files)
         self.assertTrue(all(s["outputs"][0]["passed"] for s in response["sets"]), response)
+
+    def test_model_runs_in_training_mode_as_kernelbench_runs_it(self) -> None:
+        # KernelBench never calls eval(): a BatchNorm normalizes with the batch's statistics, not the running ones.
+        import numpy as np
+        loaded = self.load(BATCH_NORM, "batch_norm.py")
+        self.assertIs(loaded["ok"], True, loaded)
+
+        def outputs(running: bool) -> list[list[str]]:
+            files = []
+            for set_index, paths in enumerate(loaded["input_files"]):
+                x = np.load(paths[0]).astype(np.float64)
+                if running:
+                    mean, variance = np.full(8, 3.0), np.ones(8)
+                else:
+                    mean, variance = x.mean(axis=0), x.var(axis=0)
+                path = os.path.join(self.folder, f"bn_{running}_{set_index}.npy")
+                np.save(path, ((x - mean) / np.sqrt(variance + 1e-5)).astype(np.float32))
+                files.append([path])
+            return files
+
+        batch = self.send("check", output_files=outputs(running=False))
+        self.assertTrue(all(s["outputs"][0]["passed"] for s in batch["sets"]), batch)
+        running = self.send("check", output_files=outputs(running=True))
+        self.assertFalse(any(s["outputs"][0]["passed"] for s in running["sets"]), running)
+
+    def test_problem_that_calls_eval_itself_stays_in_eval_mode(self) -> None:
+        import numpy as np
+        loaded = self.load(BATCH_NORM.replace("self.norm.running_mean.fill_(3.0)",
+                                              "self.norm.running_mean.fill_(3.0)\n        self.eval()"), "bn_eval.py")
+        files = []
+        for set_index, paths in enumerate(loaded["input_files"]):
+            path = os.path.join(self.folder, f"bn_eval_{set_index}.npy")
+            np.save(path, ((np.load(paths[0]).astype(np.float64) - 3.0) / np.sqrt(1.0 + 1e-5)).astype(np.float32))
+            files.append([path])
+        response = self.send("check", output_files=files)
+        self.assertTrue(all(s["outputs"][0]["passed"] for s in response["sets"]), response)
+
+    def test_random_reference_is_refused_and_dropout_zero_is_not(self) -> None:
+        error = self.load(DROPOUT.replace("{p}", "0.5"), "dropout.py")["error"]
+        self.assertEqual(error["kind"], "problem_invalid")
+        self.assertIn("other outputs for the same inputs", error["message"])
+        self.assertIn("dropout p=0.0", error["message"])
+        self.assertIs(self.load(DROPOUT.replace("{p}", "0.0"), "dropout0.py")["ok"], True)
+
+    def test_repeat_within_reduction_noise_is_a_warning_and_nan_repeats(self) -> None:
+        import torch
+        from kforge_worker.errors import WorkerError
+        from kforge_worker.reference import require_repeatable
+        a = torch.tensor([1.0, float("nan"), -4.0, float("inf")])
+        warnings: list[str] = []
+        require_repeatable(torch, "p.py", [a], [a.clone()], warnings)
+        self.assertEqual(warnings, [])
+        require_repeatable(torch, "p.py", [a], [a + torch.tensor([1e-6, 0.0, 0.0, 0.0])], warnings)
+        self.assertEqual(len(warnings), 1)
+        self.assertIn("nondeterministic reduction order", warnings[0])
+        with self.assertRaises(WorkerError):
+            require_repeatable(torch, "p.py", [a], [a + torch.tensor([0.5, 0.0, 0.0, 0.0])], [])
+        with self.assertRaises(WorkerError):  # an integer output has no tolerance
+            require_repeatable(torch, "p.py", [torch.tensor([1, 2])], [torch.tensor([1, 3])], [])
 
     def test_scalar_input_that_changes_with_the_seed_is_refused(self) -> None:
         drawn = SCALAR_INPUT.replace("{scale}", "float(torch.rand(()))")

@@ -179,6 +179,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.upsample_linear1d.default" or "aten.upsample_bilinear2d.default" or "aten.upsample_trilinear3d.default"
             or "aten.upsample_linear1d.vec" or "aten.upsample_bilinear2d.vec" or "aten.upsample_trilinear3d.vec" => ImportUpsampleLinear(node),
         "aten.diag.default" => ImportDiag(node),
+        "aten.dropout.default" or "aten.native_dropout.default" => ImportDropout(node),
         "aten.prelu.default" or "aten._prelu_kernel.default" => ImportPrelu(node),
         "aten.mse_loss.default" or "aten.smooth_l1_loss.default" or "aten.huber_loss.default" => ImportPointwiseLoss(node),
         "aten.constant_pad_nd.default" => ImportConstantPad(node),

@@ -57,7 +57,7 @@ def load_problem(request: LoadProblemRequest) -> tuple[LoadedProblem, LoadProble
     outputs: tuple[TensorSpec, ...] = ()
     for seed in request.seeds:
         inputs, set_specs, set_outputs, set_references = _draw_set(torch, path, namespace, seed, device, model,
-                                                                   model64, warnings)
+                                                                   model64, warnings, repeat=not input_sets)
         if input_sets and (set_specs, set_outputs) != (input_specs, outputs):
             raise WorkerError(
                 "problem_invalid", f"{path}: seed {seed} gave other input or output shapes or dtypes than seed "
@@ -128,12 +128,15 @@ def select_device(torch: Any, requested: int | str) -> Any:
 
 
 def build_model(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any) -> Any:
+    """``Model(*get_init_inputs())`` after ``manual_seed(seed)``, on ``device``, in the mode it was built in: training,
+    as every nn.Module starts, unless the problem calls ``eval()`` itself. KernelBench never calls ``eval()``, so a
+    BatchNorm there normalizes with the batch's own statistics, and a kernel written for KernelBench does the same."""
     torch.manual_seed(seed)
     init_inputs = validate_init_inputs(path, call_problem(path, "get_init_inputs()", namespace["get_init_inputs"]))
     model = call_problem(path, "Model(*get_init_inputs())", lambda: namespace["Model"](*init_inputs))
     if not isinstance(model, torch.nn.Module):
         raise WorkerError("problem_invalid", f"{path}: Model is not a torch.nn.Module; subclass nn.Module.", file=path)
-    return call_problem(path, "Model.to(device)", lambda: model.to(device).eval())
+    return call_problem(path, "Model.to(device)", lambda: model.to(device))
 
 
 def draw_inputs(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any) -> tuple[Any, ...]:
@@ -145,9 +148,10 @@ def draw_inputs(torch: Any, path: str, namespace: dict[str, Any], seed: int, dev
 
 
 def _draw_set(torch: Any, path: str, namespace: dict[str, Any], seed: int, device: Any, model: Any, model64: Any,
-              warnings: list[str]) -> tuple[tuple[Any, ...], tuple[TensorSpec, ...], tuple[TensorSpec, ...],
-                                            list[OutputReference]]:
-    """One input set from get_inputs() after manual_seed(seed), and its float32 and float64 outputs."""
+              warnings: list[str], repeat: bool) -> tuple[tuple[Any, ...], tuple[TensorSpec, ...],
+                                                          tuple[TensorSpec, ...], list[OutputReference]]:
+    """One input set from get_inputs() after manual_seed(seed), and its float32 and float64 outputs. ``repeat``: run
+    forward a second time on the same inputs and refuse a reference that does not repeat (see require_repeatable)."""
     is_tensor = lambda value: isinstance(value, torch.Tensor)  # noqa: E731
     inputs = draw_inputs(torch, path, namespace, seed, device)
     specs = tuple(_spec(f"input{i}", tensor, "input", path) for i, tensor in enumerate(tensor_inputs(inputs)))
@@ -155,12 +159,52 @@ def _draw_set(torch: Any, path: str, namespace: dict[str, Any], seed: int, devic
     arguments = copy_inputs(inputs)
     with torch.no_grad():
         out32 = normalize_outputs(path, call_problem(path, "forward", lambda: model(*arguments)), is_tensor)
+        if repeat:
+            again = normalize_outputs(path, call_problem(path, "forward", lambda: model(*copy_inputs(inputs))),
+                                      is_tensor)
+            require_repeatable(torch, path, out32, again, warnings)
+            del again
         out64 = float64_outputs(path, model64, inputs, out32, warnings, is_tensor)
     for index, (given, used) in enumerate(zip(tensor_inputs(inputs), tensor_inputs(arguments))):
         if not torch.equal(given, used):
             _warn_once(warnings, f"forward modifies input{index} in place; candidates get the unmodified input")
     outputs = tuple(_spec(f"output{i}", tensor, "output", path) for i, tensor in enumerate(out32))
     return inputs, specs, outputs, [_reference(spec, a, b) for spec, a, b in zip(outputs, out32, out64)]
+
+
+# A second forward on the same inputs may differ by this fraction of the output's largest magnitude (atomics in the
+# reference's own kernels reorder float sums) before the reference counts as random.
+REPEAT_TOLERANCE = 1e-3
+
+
+def require_repeatable(torch: Any, path: str, first: list[Any], second: list[Any], warnings: list[str]) -> None:
+    """Refuses a problem whose forward gives other outputs for the same inputs: no candidate can match a random
+    reference, so checking one against it would blame the candidate. Differences within REPEAT_TOLERANCE (a
+    nondeterministic reduction order) are a warning."""
+    for index, (a, b) in enumerate(zip(first, second)):
+        if torch.equal(a, b):
+            continue
+        if a.is_floating_point():
+            same = (a == b) | (torch.isnan(a) & torch.isnan(b))  # NaN where the reference makes NaN is repeatable
+            if bool(same.all()):
+                continue
+            difference = float((a - b).abs()[~same].nan_to_num(nan=float("inf")).max())
+            finite = a[torch.isfinite(a)]
+            scale = float(finite.abs().max()) if finite.numel() else 0.0
+            if difference <= REPEAT_TOLERANCE * max(scale, 1.0):
+                _warn_once(warnings, f"output{index} of forward differs by up to {difference:.3g} between two calls "
+                                     "on the same inputs (a nondeterministic reduction order in the reference); the "
+                                     "check's tolerance covers it")
+                continue
+            change = f"differs by up to {difference:.3g}"
+        else:
+            change = f"has {int((a != b).sum())} other elements"
+        raise WorkerError(
+            "problem_invalid",
+            f"{path}: forward gives other outputs for the same inputs (output{index} {change} in a second call). The Model runs in training mode, as nn.Module starts and as "
+            "KernelBench runs it, so random layers (nn.Dropout with p > 0, F.dropout, RReLU) draw new values on every "
+            "call and no kernel can match them; make forward deterministic (dropout p=0.0), or call self.eval() in "
+            "__init__ if the problem means inference.", file=path)
 
 
 def _write_tensors(shm_dir: str, input_sets: list[tuple[Any, ...]], state: list[Any]) -> tuple[tuple[str, ...], ...]:

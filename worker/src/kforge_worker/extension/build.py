@@ -63,7 +63,8 @@ def construct_model_new(torch: Any, source: CandidateSource, namespace: dict[str
     if not isinstance(model, torch.nn.Module):
         raise WorkerError(LOAD_ERROR, f"{source.path}: ModelNew(...) gave a {type(model).__name__}, not a "
                                       "torch.nn.Module; subclass nn.Module.", file=source.path)
-    return call_candidate(source.path, "ModelNew.to(device)", lambda: model.to(device).eval())
+    # In the mode it was built in, like the reference's Model (reference.build_model): training unless it says otherwise.
+    return call_candidate(source.path, "ModelNew.to(device)", lambda: model.to(device))
 
 
 def build_pybind(source: CandidateSource, build_dir: str) -> Callable[..., Any]:
