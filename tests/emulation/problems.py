@@ -119,6 +119,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kforge", help="the kforge executable (or kforge.dll, run with dotnet)")
     parser.add_argument("--only", help="comma-separated problem stems")
+    parser.add_argument("--files", help="comma-separated problem files to check instead of problems/level* (e.g. a new "
+                                        "problem before it joins the suite)")
     parser.add_argument("--levels", default="1,2,3")
     parser.add_argument("--keep", help="keep the generated files in this folder")
     parser.add_argument("--timeout", type=int, default=180, help="seconds one problem may run on the CPU stand-in (default 180)")
@@ -135,13 +137,16 @@ def main() -> int:
     wanted = set(args.only.split(",")) if args.only else None
     asan = asan_preload()
     counts = {"ok": 0, "FAIL": 0, "gap": 0, "skip": 0}
-    for level in args.levels.split(","):
-        for path in sorted((ROOT / "problems" / f"level{level.strip()}").glob("*.py")):
-            if wanted is not None and path.stem not in wanted:
-                continue
-            verdict, detail = check(path, kforge, work, asan, args.timeout, args.library_policy)
-            counts[verdict] += 1
-            print(f"{verdict:<4} level{level.strip()}/{path.stem}: {detail}", flush=True)
+    if args.files:
+        paths = [Path(file).resolve() for file in args.files.split(",")]
+    else:
+        paths = [path for level in args.levels.split(",")
+                 for path in sorted((ROOT / "problems" / f"level{level.strip()}").glob("*.py"))
+                 if wanted is None or path.stem in wanted]
+    for path in paths:
+        verdict, detail = check(path, kforge, work, asan, args.timeout, args.library_policy)
+        counts[verdict] += 1
+        print(f"{verdict:<4} {path.parent.name}/{path.stem}: {detail}", flush=True)
     print(f"translated and right: {counts['ok']}; wrong: {counts['FAIL']}; coverage gaps: {counts['gap']}; skipped: {counts['skip']}")
     print(f"{counts['ok']} passed, {counts['FAIL']} failed")
     return 0 if counts["FAIL"] == 0 else 1

@@ -149,12 +149,22 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         return outcome;
     }
 
+    /// <summary>Calls on seen inputs, untimed, right before the fresh call (see <see cref="RunFresh"/>).</summary>
+    public const int FreshWarmUpCalls = 3;
+
     /// <summary>
     /// The fresh-memory check: writes <see cref="FreshInputs"/> into input set <paramref name="inputSet"/>'s buffers (addresses
     /// the candidate has seen, holding data it has not), runs as <see cref="Run"/> does and times that one call with events;
     /// then puts the set's own data back. A result cached by address comes back stale, and the worker's check against the
     /// fresh seed's reference rejects it; the call time is the baseline that repeated calls are compared with.
     /// </summary>
+    /// <remarks>
+    /// Between the upload and the fresh call, <see cref="FreshWarmUpCalls"/> untimed calls on another set, which the
+    /// candidate has seen, bring the GPU's clocks up: after the pauses of the checked runs a lone call ran at idle clocks
+    /// (an H100 reported 345 MHz), and an honest 13 µs relu took 70 µs, 5.3× its timed median, which the cached-result
+    /// comparison read as reuse (2026-12-07, 50 of 50 honest variants of a 4 MiB problem rejected). A cache still misses
+    /// on the fresh call: its data was never seen, whatever came before it.
+    /// </remarks>
     public (CallOutcome Outcome, double? CallMicroseconds) RunFresh(int inputSet, IReadOnlyList<string> outputPaths, nint stream)
     {
         var fresh = FreshInputs ?? throw new RunnerRequestException(RunnerRequestException.BadRequest, "This load sent no fresh_input_files, so there is nothing fresh to run.");
@@ -165,6 +175,19 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
 
         try
         {
+            if (_deviceInputs.Length > 1)
+            {
+                var warmSet = (inputSet + 1) % _deviceInputs.Length;
+                for (var call = 0; call < FreshWarmUpCalls; call++)
+                {
+                    var warm = Complete(Invoke(warmSet, stream), CudaRuntime.DeviceSynchronizeCode());
+                    if (warm.HasFailure)
+                    {
+                        return (warm, null);
+                    }
+                }
+            }
+
             return RunChecked(inputSet, fresh, outputPaths, stream, keepOutputs: false);
         }
         finally
