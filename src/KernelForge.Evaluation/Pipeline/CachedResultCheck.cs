@@ -8,8 +8,9 @@ namespace KernelForge.Evaluation.Pipeline;
 /// compute. Repeated calls much faster than that call mean the timed loop did not measure the computation.
 /// </summary>
 /// <remarks>
-/// The fresh call is a single sample with a warm L2 (its inputs were just uploaded) and the timed samples flush L2, so
-/// an honest kernel's fresh call is, if anything, faster than its median; the thresholds leave room for one slow sample.
+/// The ABI runner times the fresh call as it times a sample (L2 flushed by a memset queued before the start event, which
+/// also hides the host's launch overhead; clocks brought up by calls on seen inputs first: LoadedCandidate.RunFresh), so
+/// an honest kernel's fresh call is one more sample; the thresholds leave room for one slow sample.
 /// </remarks>
 public static class CachedResultCheck
 {

@@ -159,11 +159,13 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     /// fresh seed's reference rejects it; the call time is the baseline that repeated calls are compared with.
     /// </summary>
     /// <remarks>
-    /// Between the upload and the fresh call, <see cref="FreshWarmUpCalls"/> untimed calls on another set, which the
-    /// candidate has seen, bring the GPU's clocks up: after the pauses of the checked runs a lone call ran at idle clocks
-    /// (an H100 reported 345 MHz), and an honest 13 µs relu took 70 µs, 5.3× its timed median, which the cached-result
-    /// comparison read as reuse (2026-12-07, 50 of 50 honest variants of a 4 MiB problem rejected). A cache still misses
-    /// on the fresh call: its data was never seen, whatever came before it.
+    /// The call is timed as a timed sample is (AbiRunner.TakeSampleMicroseconds): an L2-flush memset queued on the stream
+    /// before the start event, so the host's launch overhead hides behind it, and a device synchronize before the end
+    /// event. Before it, <see cref="FreshWarmUpCalls"/> untimed calls on another set, which the candidate has seen, bring
+    /// the GPU's clocks up. Timed as a lone call on an idle GPU instead, an honest 13 µs relu took 70 µs, 5.3× its timed
+    /// median, and the cached-result comparison read that as reuse (H100, 2026-12-07: 50 of 50 honest variants of a 4 MiB
+    /// problem rejected; on 512 MiB problems the lone call was 40–70 µs over the median too). A cache still misses on
+    /// the fresh call: its data was never seen, whatever came before it.
     /// </remarks>
     public (CallOutcome Outcome, double? CallMicroseconds) RunFresh(int inputSet, IReadOnlyList<string> outputPaths, nint stream)
     {
@@ -188,7 +190,20 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
                 }
             }
 
-            return RunChecked(inputSet, fresh, outputPaths, stream, keepOutputs: false);
+            var l2Bytes = CudaRuntime.TryGetAttribute(CudaDeviceAttribute.L2CacheSizeBytes, _device) ?? 0;
+            var leadInBytes = 2L * l2Bytes;
+            var leadIn = leadInBytes > 0 ? CudaRuntime.Malloc(leadInBytes) : 0;
+            try
+            {
+                return RunChecked(inputSet, fresh, outputPaths, stream, keepOutputs: false, leadIn, leadInBytes);
+            }
+            finally
+            {
+                if (leadIn != 0)
+                {
+                    _ = CudaRuntime.FreeCode(leadIn);
+                }
+            }
         }
         finally
         {
@@ -225,7 +240,9 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         return null;
     }
 
-    private (CallOutcome Outcome, double? CallMicroseconds) RunChecked(int inputSet, HostTensor[] expectedInputs, IReadOnlyList<string> outputPaths, nint stream, bool keepOutputs)
+    // leadIn: device memory that a memset of leadInBytes fills on the stream right before the start event (the timed
+    // samples' L2 flush), or 0 for none.
+    private (CallOutcome Outcome, double? CallMicroseconds) RunChecked(int inputSet, HostTensor[] expectedInputs, IReadOnlyList<string> outputPaths, nint stream, bool keepOutputs, nint leadIn = 0, long leadInBytes = 0)
     {
         for (var o = 0; o < _deviceOutputs.Length; o++)
         {
@@ -242,6 +259,11 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         CudaRuntime.DeviceSynchronize();
         using var start = CudaEvent.Create();
         using var end = CudaEvent.Create();
+        if (leadIn != 0)
+        {
+            CudaRuntime.MemsetAsync(leadIn, 0, leadInBytes, stream);
+        }
+
         start.Record(stream);
         var returnCode = Invoke(inputSet, stream);
         var outcome = Complete(returnCode, CudaRuntime.DeviceSynchronizeCode());
