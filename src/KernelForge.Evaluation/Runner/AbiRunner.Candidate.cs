@@ -77,8 +77,7 @@ public sealed partial class AbiRunner
         EnsureDevice();
 
         // Writing factor × L2 bytes evicts whatever the previous call left in L2 (KernelBench's clear_l2_cache).
-        var l2Bytes = options.FlushL2 ? CudaRuntime.TryGetAttribute(CudaDeviceAttribute.L2CacheSizeBytes, _device) : null;
-        var flushBytes = l2Bytes is > 0 ? (long)Math.Ceiling(options.L2FlushFactor * l2Bytes.Value) : 0;
+        var flushBytes = options.FlushL2 ? LoadedCandidate.L2FlushBytes(options.L2FlushFactor, _device) : 0;
         if (options.FlushL2 && flushBytes == 0)
         {
             _log.WriteLine("kforge __runner: warning: the L2 size is unknown, so samples are taken without flushing L2.");
@@ -89,14 +88,10 @@ public sealed partial class AbiRunner
         {
             using var start = CudaEvent.Create();
             using var end = CudaEvent.Create();
-            for (var call = 0; call < options.WarmupCalls; call++)
+            var warmup = candidate.WarmUp(Enumerable.Range(0, options.WarmupCalls).Select(call => call % candidate.InputSetCount), _stream);
+            if (warmup.HasFailure)
             {
-                var returnCode = candidate.Invoke(call % candidate.InputSetCount, _stream);
-                var warmup = candidate.Complete(returnCode, CudaRuntime.DeviceSynchronizeCode());
-                if (warmup.HasFailure)
-                {
-                    return TimingFailure(warmup, flush != 0);
-                }
+                return TimingFailure(warmup, flush != 0);
             }
 
             // A random few of the timed calls (among the first MinSamples, which are always taken) have their outputs

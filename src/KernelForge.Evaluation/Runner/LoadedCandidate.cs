@@ -102,6 +102,31 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         }
     }
 
+    /// <summary>
+    /// Untimed calls on <paramref name="inputSets"/>, in order, each followed by a device synchronize; the first failure, or
+    /// <see cref="CallOutcome.Succeeded"/>. The timing protocol's warm-up and the calls before the fresh-memory call.
+    /// </summary>
+    public CallOutcome WarmUp(IEnumerable<int> inputSets, nint stream)
+    {
+        foreach (var inputSet in inputSets)
+        {
+            var outcome = Complete(Invoke(inputSet, stream), CudaRuntime.DeviceSynchronizeCode());
+            if (outcome.HasFailure)
+            {
+                return outcome;
+            }
+        }
+
+        return CallOutcome.Succeeded;
+    }
+
+    /// <summary>
+    /// Bytes to write to evict L2 (KernelBench's clear_l2_cache): <paramref name="factor"/> × the device's L2 size, rounded
+    /// up; 0 when the size is unknown.
+    /// </summary>
+    public static long L2FlushBytes(double factor, int device) =>
+        CudaRuntime.TryGetAttribute(CudaDeviceAttribute.L2CacheSizeBytes, device) is > 0 and var l2Bytes ? (long)Math.Ceiling(factor * l2Bytes) : 0;
+
     /// <summary>Classifies a finished call: <paramref name="synchronizeError"/> is what <c>cudaDeviceSynchronize</c> returned after it.</summary>
     public CallOutcome Complete(int returnCode, int synchronizeError)
     {
@@ -177,21 +202,13 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
 
         try
         {
-            if (_deviceInputs.Length > 1)
+            if (_deviceInputs.Length > 1
+                && WarmUp(Enumerable.Repeat((inputSet + 1) % _deviceInputs.Length, FreshWarmUpCalls), stream) is { HasFailure: true } warm)
             {
-                var warmSet = (inputSet + 1) % _deviceInputs.Length;
-                for (var call = 0; call < FreshWarmUpCalls; call++)
-                {
-                    var warm = Complete(Invoke(warmSet, stream), CudaRuntime.DeviceSynchronizeCode());
-                    if (warm.HasFailure)
-                    {
-                        return (warm, null);
-                    }
-                }
+                return (warm, null);
             }
 
-            var l2Bytes = CudaRuntime.TryGetAttribute(CudaDeviceAttribute.L2CacheSizeBytes, _device) ?? 0;
-            var leadInBytes = 2L * l2Bytes;
+            var leadInBytes = L2FlushBytes(TimingOptions.Default.L2FlushFactor, _device);
             var leadIn = leadInBytes > 0 ? CudaRuntime.Malloc(leadInBytes) : 0;
             try
             {
