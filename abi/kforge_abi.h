@@ -53,6 +53,9 @@ struct kf_context {
     // cublasHandle_t bound to `stream` when the library policy allows libraries, else NULL.
     void* cublas;
     void* harness;                  // opaque, for the harness
+    // cudnnHandle_t bound to `stream` when the library policy allows libraries and the candidate calls cuDNN, else NULL
+    // (also NULL on a host without cuDNN: a kernel that declares cuDNN's functions weak then runs its own kernel).
+    void* cudnn;
 };
 
 #ifdef __cplusplus

@@ -9,7 +9,8 @@ namespace KernelForge.Evaluation.Compilation;
 /// <remarks>
 /// Command line: <c>nvcc -O3 -lineinfo -gencode=… -Xcompiler -fPIC -shared -cudart shared -Xptxas -v -I &lt;abi&gt;
 /// [-ccbin X] [-Xlinker -rpath,&lt;cudalib&gt;] [extra flags] -o &lt;out&gt;/kernel.so kernel.cu [-lcublas …]</c>, the
-/// libraries being those the static rules see the source call (<see cref="LinkLibrariesOf"/>), run in a fresh temporary
+/// libraries being those the static rules see the source call (<see cref="LinkLibrariesOf"/>; cuDNN by full path, see
+/// <see cref="LibraryArguments"/>), run in a fresh temporary
 /// folder that is deleted afterwards, so diagnostics read <c>kernel.cu(12): error: …</c>. The headers of
 /// <see cref="NvccOptions.IncludeDirectory"/> are read once, at construction, and every build includes that snapshot
 /// (copied into its folder), so a cache key always describes what was built; restart after editing kforge_abi.h.
@@ -25,6 +26,9 @@ public sealed class NvccCompiler : IKernelCompiler
     /// <summary>The failure log line for a library without the entry point.</summary>
     public const string MissingEntryPointMessage =
         "no kforge_entry exported; define it with KFORGE_ENTRY(...) from kforge_abi.h (an extern \"C\" function with default visibility).";
+
+    /// <summary>The static rules' link name for cuDNN, which is linked by file, not by <c>-l</c>.</summary>
+    private const string CudnnLinkName = "cudnn";
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly string[] HeaderPatterns = ["*.h", "*.cuh", "*.hpp"];
@@ -101,8 +105,40 @@ public sealed class NvccCompiler : IKernelCompiler
         arguments.AddRange(["-o", outputPath, sourcePath]);
 
         // After the source: a linker that drops libraries no earlier object needs (--as-needed) keeps them there.
-        arguments.AddRange((linkLibraries ?? []).Select(library => "-l" + library));
+        arguments.AddRange((linkLibraries ?? []).SelectMany(LibraryArguments));
         return arguments;
+    }
+
+    /// <summary>
+    /// How one link name enters the command line: <c>-l&lt;name&gt;</c>, except cuDNN. pip's torch ships cuDNN as
+    /// <c>libcudnn.so.9</c> alone, in a folder on no search path, so it is linked by full path with an rpath to its folder
+    /// when <see cref="NvccOptions.CudnnLibraryPath"/> is known, and not at all when it is not: generated kernels declare
+    /// cuDNN's functions weak, so they still link and run their own kernel (the runner leaves <c>ctx->cudnn</c> NULL),
+    /// while a hand-written kernel including cudnn.h fails to compile on such a host before anything is linked.
+    /// </summary>
+    /// <remarks>
+    /// <c>--no-as-needed</c> around it: a kernel whose only references to cuDNN are weak would otherwise lose the library
+    /// under a host compiler that links <c>--as-needed</c> by default (Debian's and Ubuntu's gcc do), since GNU ld records a
+    /// library as needed only for a non-weak reference; the runner then finds no <c>cudnnCreate</c> through the candidate.
+    /// </remarks>
+    private IEnumerable<string> LibraryArguments(string linkName)
+    {
+        if (!string.Equals(linkName, CudnnLinkName, StringComparison.Ordinal))
+        {
+            return ["-l" + linkName];
+        }
+
+        if (Options.CudnnLibraryPath is not { } cudnn)
+        {
+            return [];
+        }
+
+        var directory = Path.GetDirectoryName(cudnn) is { Length: > 0 } folder ? folder : ".";
+        return
+        [
+            "-Xlinker", "--push-state", "-Xlinker", "--no-as-needed", "-Xlinker", cudnn, "-Xlinker", "--pop-state",
+            "-Xlinker", "-rpath," + directory,
+        ];
     }
 
     /// <inheritdoc />

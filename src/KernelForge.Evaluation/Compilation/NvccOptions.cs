@@ -26,6 +26,13 @@ public sealed partial record NvccOptions(string NvccPath, string Architecture, s
     /// <summary>Folder holding <c>libcudart.so</c>, baked into the library with <c>-Xlinker -rpath</c> so it loads without LD_LIBRARY_PATH.</summary>
     public string? CudaLibraryDirectory { get; init; }
 
+    /// <summary>
+    /// The cuDNN library file (e.g. pip's <c>…/site-packages/nvidia/cudnn/lib/libcudnn.so.9</c>, which has no unversioned
+    /// <c>libcudnn.so</c> beside it and lies on no default path), linked by full path for sources that call cuDNN; null
+    /// when this host has none, and then such sources link no cuDNN (see <see cref="CudnnLocator"/>).
+    /// </summary>
+    public string? CudnnLibraryPath { get; init; }
+
     /// <summary>Flags appended after the fixed ones (e.g. <c>-std=c++17</c>, <c>--use_fast_math</c>). <c>-G</c> and architecture flags are refused.</summary>
     public IReadOnlyList<string> ExtraFlags { get; init; } = [];
 

@@ -65,9 +65,9 @@ public sealed partial class EvaluationSession
 
         Report("loading the candidate in the ABI runner");
         var problem = attempt.Problem;
-        // ctx->cublas only where the policy allows libraries and the source calls cuBLAS (pure-cuda rejected it before compiling).
-        var cublas = _options.LibraryPolicy == LibraryPolicy.AllowLibraries && librariesUsed.Contains("cuBLAS");
-        var load = await _runner.LoadAsync(compile.LibraryPath!, problem.Info.Tensors, problem.Info.Outputs, problem.InputFiles, _options.RunnerRequestDeadline, problem.FreshInputFiles, cublas, cancellationToken);
+        var (cublas, cudnn) = LibraryHandlesFor(_options.LibraryPolicy, librariesUsed);
+        var load = await _runner.LoadAsync(
+            compile.LibraryPath!, problem.Info.Tensors, problem.Info.Outputs, problem.InputFiles, _options.RunnerRequestDeadline, problem.FreshInputFiles, cublas, cudnn, cancellationToken);
         attempt.Explain("load", load.Failure is null, load.Failure is null
             ? (FormattableString)$"library loaded; {problem.Info.Tensors.Count} tensors × {problem.InputFiles.Count} input sets uploaded, each buffer between 4 KiB canaries"
             : $"{load.Failure}: {load.Message}");
@@ -75,6 +75,16 @@ public sealed partial class EvaluationSession
             ? (null, compile, attempt.Rejected(EvaluationStage.Load, loadFailure, load.Message ?? "The runner could not load the candidate.", compile))
             : (_runner, compile, null);
     }
+
+    /// <summary>
+    /// Which library handles the runner makes for an ABI candidate (<c>ctx->cublas</c>, <c>ctx->cudnn</c>): one for each
+    /// library the static rules see the source call, and only where the policy allows libraries (pure-cuda rejected such
+    /// sources before compiling anyway); the ABI promises NULL otherwise.
+    /// </summary>
+    internal static (bool Cublas, bool Cudnn) LibraryHandlesFor(LibraryPolicy policy, IReadOnlyList<string> librariesUsed) =>
+        policy == LibraryPolicy.AllowLibraries
+            ? (librariesUsed.Contains("cuBLAS"), librariesUsed.Contains("cuDNN"))
+            : (false, false);
 
     private async Task<(ICandidateRunner? Runner, CompileResult? Compile, EvaluationResult? Rejection)> PrepareExtensionAsync(Attempt attempt, CancellationToken cancellationToken)
     {

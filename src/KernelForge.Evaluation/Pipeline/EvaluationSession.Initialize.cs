@@ -92,6 +92,7 @@ public sealed partial class EvaluationSession
         {
             CacheDirectory = _options.CompileCacheDirectory,
             ParallelSteps = _options.ParallelCompileSteps,
+            CudnnLibraryPath = _options.CudnnLibraryPath,
         };
         return CompilePool.ForNvcc(new NvccCompiler(nvccOptions, _options.Nvcc.VersionText, _timeProvider), timeProvider: _timeProvider);
     }

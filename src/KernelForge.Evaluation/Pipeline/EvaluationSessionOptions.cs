@@ -42,6 +42,12 @@ public sealed record EvaluationSessionOptions(
     /// <summary>Run nvcc's independent steps side by side (<see cref="NvccOptions.ParallelSteps"/>); set KFORGE_NVCC_STEPS=sequential to turn off.</summary>
     public bool ParallelCompileSteps { get; init; } = true;
 
+    /// <summary>
+    /// The cuDNN library that candidates calling cuDNN link (<see cref="NvccOptions.CudnnLibraryPath"/>, found by
+    /// <see cref="CudnnLocator"/>); null when this host has none, and such candidates then get <c>ctx->cudnn</c> NULL.
+    /// </summary>
+    public string? CudnnLibraryPath { get; init; }
+
     /// <summary>Deadline for a runner's hello, bandwidth probe or load.</summary>
     public TimeSpan RunnerRequestDeadline { get; init; } = TimeSpan.FromSeconds(120);
 

@@ -18,13 +18,15 @@ public sealed partial class AbiRunner
             .ToList();
         var freshInputFiles = request["fresh_input_files"] is JsonArray fresh ? RequestFields.Strings(fresh, "fresh_input_files") : null;
         var cublas = RequestFields.OptionalBool(request, "cublas") == true;
+        var cudnn = RequestFields.OptionalBool(request, "cudnn") == true;
 
         EnsureDevice();
         // One candidate at a time: the previous one's library and memory go before the next one arrives.
         _candidate?.Dispose();
         _candidate = null;
         _candidate = LoadedCandidate.Load(
-            libraryPath, tensors, outputs, inputFiles, freshInputFiles, _device, message => _log.WriteLine($"kforge __runner: warning: {message}"), cublas ? _stream : null);
+            libraryPath, tensors, outputs, inputFiles, freshInputFiles, _device, message => _log.WriteLine($"kforge __runner: warning: {message}"),
+            cublas ? _stream : null, cudnn ? _stream : null);
         return [];
     }
 

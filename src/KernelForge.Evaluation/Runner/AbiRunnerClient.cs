@@ -57,6 +57,8 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
     /// <paramref name="freshInputFiles"/>, when given, one more set kept on the host for the fresh-memory run.
     /// <paramref name="cublas"/>: hand the candidate a cuBLAS handle bound to the runner's stream as <c>ctx->cublas</c>
     /// (only for a candidate that calls cuBLAS under <c>allow-libraries</c>; NULL otherwise, as the ABI says).
+    /// <paramref name="cudnn"/>: likewise a cuDNN handle as <c>ctx->cudnn</c>, for a candidate that calls cuDNN; the runner
+    /// leaves it NULL, with a warning, when the candidate links no cuDNN (none was found on this host).
     /// </summary>
     public async Task<RunnerLoadResult> LoadAsync(
         string libraryPath,
@@ -66,6 +68,7 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
         TimeSpan deadline,
         IReadOnlyList<string>? freshInputFiles = null,
         bool cublas = false,
+        bool cudnn = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(libraryPath);
@@ -87,6 +90,11 @@ public sealed class AbiRunnerClient(Func<ProcessStartInfo> startInfoFactory, Act
         if (cublas)
         {
             request["cublas"] = true;
+        }
+
+        if (cudnn)
+        {
+            request["cudnn"] = true;
         }
 
         LoadedPath = null;

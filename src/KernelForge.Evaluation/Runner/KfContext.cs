@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace KernelForge.Evaluation.Runner;
 
-/// <summary>The ABI's <c>kf_context</c> (abi/kforge_abi.h): 4 + 4 + 8 + 8 + 8 = 32 bytes.</summary>
+/// <summary>The ABI's <c>kf_context</c> (abi/kforge_abi.h): 4 + 4 + 8 + 8 + 8 + 8 = 40 bytes. Fields are only ever appended, so a kernel built against an older header reads the ones it knows at the same offsets.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct KfContext
 {
@@ -23,4 +23,7 @@ internal unsafe struct KfContext
 
     /// <summary><c>void* harness</c>: opaque to the candidate; here a GCHandle of the call's <see cref="WorkspaceArena"/>.</summary>
     public void* Harness;
+
+    /// <summary><c>void* cudnn</c>: a cuDNN handle bound to the harness stream when the load asked for one and the candidate links cuDNN (<see cref="CudnnHandle"/>), else null.</summary>
+    public void* Cudnn;
 }

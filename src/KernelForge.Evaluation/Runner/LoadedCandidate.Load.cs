@@ -13,7 +13,9 @@ internal sealed unsafe partial class LoadedCandidate
     /// <summary>Loads <paramref name="libraryPath"/> and uploads every input set; the CUDA device must already be current.</summary>
     /// <remarks>
     /// With <paramref name="cublasStream"/> set (the candidate calls cuBLAS and libraries are allowed), the candidate gets
-    /// a cuBLAS handle bound to that stream as <c>ctx->cublas</c> (<see cref="CublasHandle"/>); otherwise NULL.
+    /// a cuBLAS handle bound to that stream as <c>ctx->cublas</c> (<see cref="CublasHandle"/>); otherwise NULL. Likewise
+    /// <paramref name="cudnnStream"/> and <c>ctx->cudnn</c> (<see cref="CudnnHandle"/>), which also stays NULL, after a
+    /// warning, when the candidate links no cuDNN.
     /// </remarks>
     /// <exception cref="RunnerRequestException"><c>load_error</c> for the candidate's faults, <c>bad_request</c> for the request's.</exception>
     public static LoadedCandidate Load(
@@ -24,7 +26,8 @@ internal sealed unsafe partial class LoadedCandidate
         IReadOnlyList<string>? freshInputFiles,
         int device,
         Action<string> warn,
-        nint? cublasStream = null)
+        nint? cublasStream = null,
+        nint? cudnnStream = null)
     {
         ArgumentNullException.ThrowIfNull(warn);
         ValidateSpecs(tensors, "input");
@@ -34,12 +37,14 @@ internal sealed unsafe partial class LoadedCandidate
         var library = OpenLibrary(libraryPath);
         var buffers = new List<DeviceBuffer>();
         CublasHandle? cublas = null;
+        CudnnHandle? cudnn = null;
         var loaded = false;
         try
         {
             var entry = FindEntry(library, libraryPath);
             WarnUnlessRuntimeShared(library, libraryPath, warn);
             cublas = cublasStream is { } stream ? CublasHandle.Create(library, libraryPath, stream) : null;
+            cudnn = cudnnStream is { } dnnStream ? CudnnHandle.Create(library, libraryPath, dnnStream, warn) : null;
             var deviceInputs = hostInputs.Select(set => set.Select(host =>
             {
                 var buffer = DeviceBuffer.Allocate(host.SizeBytes);
@@ -58,6 +63,7 @@ internal sealed unsafe partial class LoadedCandidate
                 LibraryPath = libraryPath,
                 FreshInputs = freshInputs,
                 Cublas = cublas,
+                Cudnn = cudnn,
             };
             loaded = true;
             return candidate;
@@ -66,6 +72,7 @@ internal sealed unsafe partial class LoadedCandidate
         {
             if (!loaded)
             {
+                cudnn?.Dispose();
                 cublas?.Dispose();
                 buffers.ForEach(buffer => buffer.Dispose());
                 NativeLibrary.Free(library);

@@ -75,6 +75,9 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
     /// <summary>The handle passed as <c>ctx->cublas</c>; null (NULL) unless the load asked for one.</summary>
     private CublasHandle? Cublas { get; init; }
 
+    /// <summary>The handle passed as <c>ctx->cudnn</c>; null (NULL) unless the load asked for one and the candidate links cuDNN.</summary>
+    private CudnnHandle? Cudnn { get; init; }
+
     /// <summary>
     /// Calls the entry once on <paramref name="stream"/> with input set <paramref name="inputSet"/> and returns what it
     /// returned. The work may still be running: follow with a device synchronize and <see cref="Complete"/>.
@@ -94,6 +97,7 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
             Workspace = WorkspaceArena.Callback,
             Cublas = Cublas is null ? null : (void*)Cublas.Handle,
             Harness = (void*)GCHandle.ToIntPtr(_workspaceHandle),
+            Cudnn = Cudnn is null ? null : (void*)Cudnn.Handle,
         };
         fixed (KfTensor* inputs = _inputScratch)
         fixed (KfTensor* outputs = _outputScratch)
@@ -328,7 +332,8 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
             _workspaceHandle.Free();
         }
 
-        // Before the library goes: the handle's functions live in the cuBLAS it brought in.
+        // Before the library goes: the handles' functions live in the cuBLAS and cuDNN it brought in.
+        Cudnn?.Dispose();
         Cublas?.Dispose();
         NativeLibrary.Free(_library);
     }

@@ -18,7 +18,7 @@ public static partial class StaticRuleTable
             Any(NamesStartingWith("cublasLt", "CUBLASLT", "getCurrentCUDABlasLtHandle"), HeadersStartingWith("cublasLt")),
             "cublasLt", pureCudaRejects: true);
         yield return Library("uses-cudnn", "cuDNN", "the convolution or normalization",
-            Any(NamesStartingWith("cudnn", "CUDNN_"), HeadersStartingWith("cudnn")), "cudnn", pureCudaRejects: true);
+            Any(NamesStartingWith("cudnn", "CUDNN_"), Members("cudnn"), HeadersStartingWith("cudnn")), "cudnn", pureCudaRejects: true);
         yield return Library("uses-cufft", "cuFFT", "the transform",
             Any(NamesStartingWith("cufft", "CUFFT_"), HeadersStartingWith("cufft")), "cufft", pureCudaRejects: true);
         yield return Library("uses-cusparse", "cuSPARSE", "the sparse kernel",

@@ -37,13 +37,17 @@ public static partial class TorchExtensionExporter
 
         var arguments = ArgumentNames(problem.Tensors);
         var usesCublas = CublasPattern().IsMatch(abiSource);
+        var usesCudnn = CudnnPattern().IsMatch(abiSource);
+        var header = abiHeader.TrimEnd();
+        header = usesCublas ? header : CublasFieldPattern().Replace(header, UnusedCublasField);
+        header = usesCudnn ? header : CudnnFieldPattern().Replace(header, UnusedCudnnField);
         var writer = new StringBuilder();
         WritePreamble(writer, problem, arguments);
         writer.Append("// ---- abi/kforge_abi.h, inlined ----\n");
-        writer.Append(usesCublas ? abiHeader.TrimEnd() : CublasFieldPattern().Replace(abiHeader.TrimEnd(), UnusedCublasField)).Append("\n\n");
+        writer.Append(header).Append("\n\n");
         writer.Append("// ---- the KernelForge ABI kernel; its include of the ABI header is the header above ----\n");
         writer.Append(AbiIncludePattern().Replace(abiSource.TrimEnd(), "// (kforge_abi.h inlined above)")).Append("\n\n");
-        WriteBinding(writer, problem, arguments, usesCublas);
+        WriteBinding(writer, problem, arguments, usesCublas, usesCudnn);
         return TorchExtensionExport.Success(writer.ToString());
     }
 
@@ -79,7 +83,10 @@ public static partial class TorchExtensionExporter
     /// </summary>
     private const string UnusedCublasField = "void* unused_library_handle;  // kforge_abi.h's cublas field: this kernel calls no library";
 
-    private static void WriteBinding(StringBuilder writer, ProblemInfo problem, IReadOnlyList<string> arguments, bool usesCublas)
+    /// <summary>The header's cuDNN handle field under a neutral name, for kernels that never touch it (as <see cref="UnusedCublasField"/>).</summary>
+    private const string UnusedCudnnField = "void* unused_library_handle_2;  // kforge_abi.h's cudnn field: this kernel does not use it";
+
+    private static void WriteBinding(StringBuilder writer, ProblemInfo problem, IReadOnlyList<string> arguments, bool usesCublas, bool usesCudnn)
     {
         writer.Append("""
             // ---- binding: torch tensors in, kf_tensor descriptors to kforge_entry, torch tensors out ----
@@ -201,6 +208,13 @@ public static partial class TorchExtensionExporter
             writer.Append("    context.base.cublas = at::cuda::getCurrentCUDABlasHandle();\n");
         }
 
+        if (usesCudnn)
+        {
+            // No cuDNN handle for now: a generated kernel runs its own convolution when ctx->cudnn is NULL, as it does on a
+            // host without cuDNN. Handing it torch's cuDNN handle for the current stream is a later step.
+            writer.Append("    context.base.cudnn = nullptr;  // for now: a generated kernel then runs its own convolution\n");
+        }
+
         writer.Append(Invariant($"    const int code = kforge_entry(inputs, {inputCount}, outputs, {outputs.Count}, at::cuda::getCurrentCUDAStream(), &context.base);\n"));
         writer.Append("""
                 TORCH_CHECK(code == 0, "forward: the KernelForge kernel returned ", code,
@@ -298,6 +312,12 @@ public static partial class TorchExtensionExporter
 
     [GeneratedRegex(@"void\*\s*cublas\s*;[^\n]*")]
     private static partial Regex CublasFieldPattern();
+
+    [GeneratedRegex(@"(->|\.)\s*cudnn\b")]
+    private static partial Regex CudnnPattern();
+
+    [GeneratedRegex(@"void\*\s*cudnn\s*;[^\n]*")]
+    private static partial Regex CudnnFieldPattern();
 
     [GeneratedRegex(@"\bKFORGE_ENTRY\b")]
     private static partial Regex EntryPattern();

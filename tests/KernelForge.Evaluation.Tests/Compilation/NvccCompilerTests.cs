@@ -58,10 +58,50 @@ public sealed class NvccCompilerTests : IDisposable
         Assert.Equal(["-o", "out.so", "kernel.cu", "-lcublas"], arguments.TakeLast(4));
     }
 
+    [Fact]
+    public void BuildArguments_CudnnWithKnownLibrary_LinksTheFileWithAnRpathAfterTheSource()
+    {
+        var options = Options() with { CudnnLibraryPath = "/py/site-packages/nvidia/cudnn/lib/libcudnn.so.9" };
+
+        var arguments = new NvccCompiler(options, Version).BuildArguments("kernel.cu", "out.so", "/abi", ["cublas", "cudnn"]);
+
+        Assert.Equal(
+            [
+                "-o", "out.so", "kernel.cu", "-lcublas",
+                "-Xlinker", "--push-state", "-Xlinker", "--no-as-needed", "-Xlinker", "/py/site-packages/nvidia/cudnn/lib/libcudnn.so.9",
+                "-Xlinker", "--pop-state", "-Xlinker", "-rpath,/py/site-packages/nvidia/cudnn/lib",
+            ],
+            arguments.TakeLast(14));
+        Assert.DoesNotContain("-lcudnn", arguments);
+    }
+
+    [Fact]
+    public void BuildArguments_CudnnWithoutKnownLibrary_LinksNoCudnnButTheOthers()
+    {
+        var arguments = new NvccCompiler(Options(), Version).BuildArguments("kernel.cu", "out.so", "/abi", ["cudnn", "cublas"]);
+
+        Assert.Equal(["-o", "out.so", "kernel.cu", "-lcublas"], arguments.TakeLast(4));
+        Assert.DoesNotContain(arguments, argument => argument.Contains("cudnn", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ComputeCacheKey_CudnnLibraryChanges_KeyOfACudnnSourceChangesOnly()
+    {
+        const string CudnnSource = "#include \"kforge_abi.h\"\nextern \"C\" int cudnnCreate(void**) __attribute__((weak));\n";
+        var without = new NvccCompiler(Options(), Version);
+        var with = new NvccCompiler(Options() with { CudnnLibraryPath = "/usr/lib/x86_64-linux-gnu/libcudnn.so.9" }, Version);
+        var moved = new NvccCompiler(Options() with { CudnnLibraryPath = "/opt/cudnn/lib/libcudnn.so.9" }, Version);
+
+        Assert.NotEqual(without.ComputeCacheKey(CudnnSource), with.ComputeCacheKey(CudnnSource));
+        Assert.NotEqual(with.ComputeCacheKey(CudnnSource), moved.ComputeCacheKey(CudnnSource));
+        Assert.Equal(without.ComputeCacheKey("src"), with.ComputeCacheKey("src"));
+    }
+
     [Theory]
     [InlineData("#include <cublas_v2.h>\nint f(cublasHandle_t h) { return (int)cublasSetMathMode(h, CUBLAS_DEFAULT_MATH); }\n", "cublas")]
     [InlineData("#include <cublasLt.h>\nvoid f(cublasLtHandle_t h) { cublasLtDestroy(h); }\n", "cublasLt")]
     [InlineData("#include <cufft.h>\nvoid f(cufftHandle p) { cufftDestroy(p); }\n", "cufft")]
+    [InlineData("extern \"C\" int cudnnCreate(void**) __attribute__((weak));\nint f(void** h) { return cudnnCreate(h); }\n", "cudnn")]
     public void LinkLibrariesOf_SourceCallingAVendorLibrary_LinksIt(string source, string library)
     {
         Assert.Equal([library], NvccCompiler.LinkLibrariesOf(source));

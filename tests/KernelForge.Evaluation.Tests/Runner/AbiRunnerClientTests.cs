@@ -20,6 +20,7 @@ public sealed class AbiRunnerClientTests
               case "$line" in
                 *bad.so*) printf '{"v":1,"id":%s,"ok":false,"error":{"kind":"load_error","message":"bad.so exports no kforge_entry"}}\n' "$id" ;;
                 *'"cublas":true'*) printf '{"v":1,"id":%s,"ok":false,"error":{"kind":"load_error","message":"asked for a cuBLAS handle"}}\n' "$id" ;;
+                *'"cudnn":true'*) printf '{"v":1,"id":%s,"ok":false,"error":{"kind":"load_error","message":"asked for a cuDNN handle"}}\n' "$id" ;;
                 *) printf '{"v":1,"id":%s,"ok":true}\n' "$id" ;;
               esac ;;
             run)
@@ -82,6 +83,20 @@ public sealed class AbiRunnerClientTests
         var without = await LoadAsync(client, "/tmp/good.so");
 
         Assert.Equal("asked for a cuBLAS handle", withHandle.Message);
+        Assert.True(without.Succeeded);
+    }
+
+    [Fact]
+    public async Task LoadAsync_Cudnn_AsksTheRunnerForAHandleOnlyThen()
+    {
+        await using var client = NewClient();
+
+        var withHandle = await client.LoadAsync("/tmp/good.so", [], [], [[]], Deadline, cudnn: true);
+        var cublasOnly = await client.LoadAsync("/tmp/good.so", [], [], [[]], Deadline, cublas: true);
+        var without = await LoadAsync(client, "/tmp/good.so");
+
+        Assert.Equal("asked for a cuDNN handle", withHandle.Message);
+        Assert.Equal("asked for a cuBLAS handle", cublasOnly.Message);
         Assert.True(without.Succeeded);
     }
 

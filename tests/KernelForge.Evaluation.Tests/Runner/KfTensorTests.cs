@@ -25,12 +25,14 @@ public sealed class KfTensorTests
     [Fact]
     public void KfContext_MatchesTheHeaderLayout()
     {
-        Assert.Equal(32, Unsafe.SizeOf<KfContext>());
+        Assert.Equal(40, Unsafe.SizeOf<KfContext>());
         Assert.Equal(0, (int)Marshal.OffsetOf<KfContext>("AbiVersion"));
         Assert.Equal(4, (int)Marshal.OffsetOf<KfContext>("Device"));
         Assert.Equal(8, (int)Marshal.OffsetOf<KfContext>("Workspace"));
         Assert.Equal(16, (int)Marshal.OffsetOf<KfContext>("Cublas"));
         Assert.Equal(24, (int)Marshal.OffsetOf<KfContext>("Harness"));
+        // Appended after harness, so kernels built against the 32-byte header read every field they know where it was.
+        Assert.Equal(32, (int)Marshal.OffsetOf<KfContext>("Cudnn"));
     }
 
     [Fact]

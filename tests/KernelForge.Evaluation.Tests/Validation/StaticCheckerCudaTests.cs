@@ -259,6 +259,7 @@ public sealed class StaticCheckerCudaTests
     [Theory]
     [InlineData("#include <cublasLt.h>\ncublasLtMatmul(h, d, a, A, da, B, db, b, C, dc, D, dd, 0, 0, 0, stream);", "cuBLASLt", true)]
     [InlineData("#include <cudnn.h>\ncudnnConvolutionForward(h, a, x, dx, w, dw, conv, algo, ws, n, b, y, dy);", "cuDNN", true)]
+    [InlineData("int f(kf_context* ctx) { return ctx->cudnn != nullptr; }", "cuDNN", true)]
     [InlineData("#include <cutlass/gemm/device/gemm.h>\nusing Gemm = cutlass::gemm::device::Gemm<float, L, float, L, float, L>;", "CUTLASS", false)]
     [InlineData("#include <thrust/sort.h>\nthrust::sort(thrust::cuda::par.on(stream), p, p + n);", "Thrust", false)]
     [InlineData("#include <cub/cub.cuh>\nusing Reduce = cub::BlockReduce<float, 256>;", "CUB", false)]

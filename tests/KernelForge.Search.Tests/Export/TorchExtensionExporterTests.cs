@@ -156,6 +156,34 @@ public sealed class TorchExtensionExporterTests
     }
 
     [Fact]
+    public void Export_KernelUsingCtxCudnn_KeepsTheFieldAndPassesNullForNow()
+    {
+        var (_, problem) = Translated("relu");
+        const string Kernel = "#include \"kforge_abi.h\"\nKFORGE_ENTRY(const kf_tensor* in, int n, kf_tensor* out, int m, cudaStream_t stream, kf_context* ctx) {\n    return ctx->cudnn == nullptr ? 1 : 0;\n}\n";
+
+        var text = TorchExtensionExporter.Export(Kernel, AbiHeader, problem).Source!;
+
+        Assert.Contains("    void* cudnn;\n", text, StringComparison.Ordinal);
+        Assert.Contains("context.base.cudnn = nullptr;", text, StringComparison.Ordinal);
+        // The kernel touches no cuBLAS, so that field is renamed and nothing of cuBLAS is recorded.
+        Assert.DoesNotContain("void* cublas;", text, StringComparison.Ordinal);
+        Assert.Equal(["cuDNN"], StaticChecker.Check(text, CandidateFormat.TorchExtension, LibraryPolicy.AllowLibraries).LibrariesUsed);
+    }
+
+    [Fact]
+    public void Export_KernelNotUsingCtxCudnn_RenamesTheFieldInItsPlace()
+    {
+        var (source, problem) = Translated("relu");
+
+        var text = TorchExtensionExporter.Export(source, AbiHeader, problem).Source!;
+
+        Assert.DoesNotContain("void* cudnn;", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("context.base.cudnn", text, StringComparison.Ordinal);
+        // Same place in kf_context: after harness, the last field.
+        Assert.Matches(@"void\* harness;[^\n]*\n(\s*//[^\n]*\n)*\s*void\* unused_library_handle_2;[^\n]*\n};", text);
+    }
+
+    [Fact]
     public void Export_SourceWithoutEntry_Fails()
     {
         var (_, problem) = Translated("relu");
