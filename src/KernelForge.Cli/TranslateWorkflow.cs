@@ -112,7 +112,7 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
         ["translated"] = result.Succeeded,
         ["source_path"] = sourcePath,
         ["ir_hash"] = result.IRHash,
-        ["libraries"] = new JsonArray([.. result.Kernels.Any(kernel => kernel.Schedule.Lowering == Lowering.Library) ? [JsonValue.Create("cuBLAS")] : Array.Empty<JsonNode>()]),
+        ["libraries"] = new JsonArray([.. LibrariesCalled(result).Select(library => (JsonNode)JsonValue.Create(library))]),
         ["lowerings"] = new JsonArray([.. result.Lowerings.Select(note => (JsonNode)new JsonObject
         {
             ["node"] = note.Node,
@@ -121,6 +121,16 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
         })]),
         ["diagnostics"] = new JsonArray([.. result.Diagnostics.Select(diagnostic => JsonValue.Create(diagnostic.ToString()))]),
     };
+
+    /// <summary>The libraries the kernel calls: those of library lowerings whose strategy names them (a lowering too large for its library runs the own kernel).</summary>
+    private static IEnumerable<string> LibrariesCalled(TranslationResult result) =>
+        result.Kernels
+            .Where(kernel => kernel.Schedule.Lowering == Lowering.Library)
+            .Select(kernel => ScheduleSpace.LibraryOf(kernel.Kind))
+            .OfType<string>()
+            .Where(library => result.Kernels.Any(kernel => kernel.Strategy.StartsWith(library + " ", StringComparison.Ordinal)))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
 
     private static int Fail(string message, int exitCode = ExitCodes.UsageOrEnvironment)
     {

@@ -17,8 +17,8 @@ public sealed class Translator(PassPipeline? pipeline = null)
     private readonly PassPipeline _pipeline = pipeline ?? PassPipeline.Default;
 
     /// <summary>
-    /// The library policy: true (<c>allow-libraries</c>, the default) lets matrix products call cuBLAS, by default and as a
-    /// tuner's alternative to the own kernel; false (<c>pure-cuda</c>) keeps every kernel our own and never emits a library call.
+    /// The library policy: true (<c>allow-libraries</c>, the default) lets matrix products call cuBLAS and convolutions
+    /// cuDNN, by default and as a tuner's alternative to the own kernel; false (<c>pure-cuda</c>) keeps every kernel our own and never emits a library call.
     /// </summary>
     public bool AllowLibraries { get; init; } = true;
 
@@ -110,10 +110,11 @@ public sealed class Translator(PassPipeline? pipeline = null)
     /// </summary>
     private static string PolicyNote(EmittedKernel kernel, bool allowLibraries) => (kernel.Kind, kernel.Schedule.Lowering, allowLibraries) switch
     {
-        (KernelKind.Matmul, Lowering.Library, _) => "",
+        (KernelKind.Matmul or KernelKind.Convolution, Lowering.Library, _) => "",
         (KernelKind.Matmul, _, true) => " [own kernel by schedule; allow-libraries also permits cuBLAS]",
         (KernelKind.Matmul, _, false) => " [pure-cuda: own kernel, no cuBLAS]",
-        (KernelKind.Convolution, _, true) => " [own kernel: the translator has no cuDNN lowering yet, so convolutions stay on it under allow-libraries]",
+        (KernelKind.Convolution, _, true) => " [own kernel by schedule; allow-libraries also permits cuDNN]",
+        (KernelKind.Convolution, _, false) => " [pure-cuda: own kernel, no cuDNN]",
         _ => "",
     };
 }

@@ -25,7 +25,7 @@ internal sealed class TranslateCommand : Command
 
     private static readonly Option<LibraryPolicy> LibraryPolicyOption = KebabCaseEnum.Option(
         "--library-policy",
-        "allow-libraries: matrix products call cuBLAS (the own kernel stays in the file as the fallback for a NULL handle); pure-cuda: own kernels only, no library call.",
+        "allow-libraries: matrix products call cuBLAS and convolutions cuDNN (the own kernel stays in the file as the fallback for a NULL handle); pure-cuda: own kernels only, no library call.",
         LibraryPolicy.AllowLibraries);
 
     private static readonly Option<MathMode> ConvolutionMathOption = KebabCaseEnum.Option(

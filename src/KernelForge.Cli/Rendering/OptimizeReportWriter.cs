@@ -43,9 +43,9 @@ internal static class OptimizeReportWriter
         Line(text, "|---|---|---|---|---|---|");
         foreach (var (kind, schedule) in best.Schedules.OrderBy(pair => pair.Key))
         {
-            // Library calls are the matmul default only under allow-libraries; the block/vector/items then shape the fallback kernel.
+            // Library calls are the matmul and convolution default only under allow-libraries; the block/vector/items then shape the fallback kernel.
             var space = ScheduleSpace.For(kind, result.LibraryPolicy == LibraryPolicy.AllowLibraries);
-            var lowering = schedule.Lowering == Lowering.Library ? "library call (cuBLAS)"
+            var lowering = schedule.Lowering == Lowering.Library ? $"library call ({ScheduleSpace.LibraryOf(kind)})"
                 : schedule.Math == MathMode.Tf32TensorCores ? "own kernel, TF32 tensor cores" : "own kernel";
             var isDefault = schedule == space.Default;
             Line(text, $"| {kind} | {lowering} | {schedule.BlockSize} | {schedule.VectorWidth} | {schedule.ItemsPerThread} | {(isDefault ? "yes" : "no (" + space.Default + ")")} |");

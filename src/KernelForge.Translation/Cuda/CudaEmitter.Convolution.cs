@@ -112,9 +112,9 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
-        WriteConvolutionLauncher(name, operation, epilogue, Invariant($"dim3({columnTiles}, {rowTiles}, {g.Groups})"), threads);
+        var launch = WriteConvolutionLauncher(name, operation, epilogue, Invariant($"dim3({columnTiles}, {rowTiles}, {g.Groups})"), threads);
         var strategy = Invariant($"implicit GEMM ({(g.Groups > 1 ? $"{g.Groups} groups of " : "")}{g.OutputChannelsPerGroup} x {g.Columns}, K = {g.ReductionLength}): {tile} x {tile} tiles, K slices of {TileK} in shared memory with the input gathered on the fly, {items} x {items} outputs per thread, fp32 FMA{(operation.Transposed ? ", transposed taps that miss the stride read zero" : "")}{(hasBias ? ", bias added in the epilogue" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
-        AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
+        FinishConvolution(name, operation, g, schedule, epilogue, launch, strategy);
     }
 
     private void EmitDirectConvolution(ConvolutionOp operation, ConvolutionGeometry g)
@@ -160,13 +160,13 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
-        WriteConvolutionLauncher(name, operation, epilogue, CudaLiteral.Format(blocks), threads);
+        var launch = WriteConvolutionLauncher(name, operation, epilogue, CudaLiteral.Format(blocks), threads);
         var strategy = Invariant($"direct: one thread per output ({count} outputs), {g.InputChannelsPerGroup} input channel(s) x {g.Taps} taps each, fp32 FMA in (channel, tap) order ({g.OutputChannelsPerGroup} output channel(s) per group is too few for a GEMM tile{(schedule.Math == MathMode.Tf32TensorCores ? ", so the schedule's TF32 tensor cores do not apply" : "")}){(hasBias ? ", bias added last" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
-        AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
+        FinishConvolution(name, operation, g, schedule, epilogue, launch, strategy);
     }
 
-    /// <summary>The host launcher of convolution kernel <paramref name="name"/> (x, weight, bias when there is one, the epilogue's loads, y) on <paramref name="grid"/>, and its launch record.</summary>
-    private void WriteConvolutionLauncher(string name, ConvolutionOp operation, FusedCode epilogue, string grid, int threads)
+    /// <summary>The host launcher of convolution kernel <paramref name="name"/> (x, weight, bias when there is one, the epilogue's loads, y) on <paramref name="grid"/>; returns the entry's launch line.</summary>
+    private string WriteConvolutionLauncher(string name, ConvolutionOp operation, FusedCode epilogue, string grid, int threads)
     {
         var hasBias = operation.Bias is not null;
         var w = _kernels;
@@ -174,7 +174,25 @@ public sealed partial class CudaEmitter
         w.Line(Invariant($"{name}<<<{grid}, {threads}, 0, stream>>>(x, wt, {(hasBias ? "bias, " : "")}{epilogue.Arguments}y);"));
         w.Close();
         w.Line();
-        AddLaunch(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
+        return LaunchLine(name, [operation.Input, operation.Weight, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
+    }
+
+    /// <summary>
+    /// Records convolution kernel <paramref name="name"/>: the entry launches it (<paramref name="ownLaunch"/>), or, when the
+    /// schedule asks for the library, calls cuDNN and keeps the own kernel as the fallback for a NULL <c>ctx->cudnn</c>.
+    /// </summary>
+    private void FinishConvolution(string name, ConvolutionOp operation, ConvolutionGeometry g, Schedule schedule, FusedCode epilogue, string ownLaunch, string strategy)
+    {
+        if (schedule.Lowering == Lowering.Library)
+        {
+            strategy = EmitCudnnConvolution(operation, g, name, epilogue, ownLaunch, strategy);
+        }
+        else
+        {
+            _entryLines.Add(ownLaunch);
+        }
+
+        AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
     }
 
     /// <summary>The element of the weight at (output channel <c>gr</c> of the group, <c>gk</c> = (input channel, tap)) of group <c>group</c>, for an implicit GEMM's A tile.</summary>

@@ -47,7 +47,7 @@ public sealed partial class CudaEmitter
                 file.Line($"{type}* {_storage.Pointer(value)} = reinterpret_cast<{type}*>(workspace + {offset});");
             }
         }
-        else if (!_usesCublas)
+        else if (!_usesCublas && !_usesCudnn)
         {
             file.Line("(void)ctx;");
         }

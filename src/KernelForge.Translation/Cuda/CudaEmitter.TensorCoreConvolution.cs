@@ -186,9 +186,9 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
-        WriteConvolutionLauncher(name, operation, epilogue, Invariant($"dim3({columnTiles}, {rowTiles}, {g.Groups})"), threads);
+        var launch = WriteConvolutionLauncher(name, operation, epilogue, Invariant($"dim3({columnTiles}, {rowTiles}, {g.Groups})"), threads);
         var strategy = Invariant($"implicit GEMM ({(g.Groups > 1 ? $"{g.Groups} groups of " : "")}{g.OutputChannelsPerGroup} x {g.Columns}, K = {g.ReductionLength}) on TF32 tensor cores (wmma 16x16x8), fp32 accumulate: {tile} x {tile} tiles, {warps} warps of {warpRows} x {warpColumns}, K slices of {tileK} in shared memory rounded to TF32 with the input gathered on the fly, the next slice's loads in flight during this slice's mma (TF32 as eager torch's cuDNN convolutions use by default){(operation.Transposed ? ", transposed taps that miss the stride read zero" : "")}{(hasBias ? ", bias added in the epilogue" : "")}{(operation.Epilogue is null ? "" : ", the following elementwise chain applied as results are stored")}");
-        AddKernel(name, KernelKind.Convolution, schedule, operation, strategy);
+        FinishConvolution(name, operation, g, schedule, epilogue, launch, strategy);
     }
 
     /// <summary>

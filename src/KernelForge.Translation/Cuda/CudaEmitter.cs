@@ -78,6 +78,16 @@ public sealed partial class CudaEmitter
 
         file.Line("#include <math.h>");
         file.Line();
+        if (_usesCudnn)
+        {
+            foreach (var line in CudnnDeclarations)
+            {
+                file.Line(line);
+            }
+
+            file.Line();
+        }
+
         file.Line("namespace {");
         file.Line();
         WriteHelpers(file, _helpers | DeviceHelpers.HasShape);
@@ -212,10 +222,18 @@ public sealed partial class CudaEmitter
         }
 
         file.Line("// Returns 1000 for a wrong tensor count, 1001 for an input (1002 an output) of another dtype, shape or layout,");
-        if (_usesCublas)
+        if (_usesCublas || _usesCudnn)
         {
-            file.Line("// 1003 when the workspace cannot be had, 1004 when the cuBLAS handle is bound to another stream than the harness's,");
-            file.Line("// 1100 + the cublasStatus_t of a failed cuBLAS call, else the CUDA error of the launches.");
+            var handles = (_usesCublas, _usesCudnn) switch { (true, true) => "cuBLAS or cuDNN handle is", (true, false) => "cuBLAS handle is", _ => "cuDNN handle is" };
+            file.Line($"// 1003 when the workspace cannot be had, 1004 when the {handles} bound to another stream than the harness's,");
+            if (_usesCudnn)
+            {
+                file.Line("// 1005 when no cuDNN algorithm fits 1 GiB of workspace, 10000 + the cudnnStatus_t of a failed cuDNN call,");
+            }
+
+            file.Line(_usesCublas
+                ? "// 1100 + the cublasStatus_t of a failed cuBLAS call, else the CUDA error of the launches."
+                : "// else the CUDA error of the launches.");
         }
         else
         {
@@ -233,7 +251,7 @@ public sealed partial class CudaEmitter
 
         if (schedule.Lowering == Lowering.Library && !ScheduleSpace.For(kind, allowLibraries: true).Lowerings.Contains(Lowering.Library))
         {
-            throw new ArgumentException($"Schedule ({schedule}) asks for a library call, but {kind} kernels have no library lowering (only matmuls do: cuBLAS).");
+            throw new ArgumentException($"Schedule ({schedule}) asks for a library call, but {kind} kernels have no library lowering (only matmuls, on cuBLAS, and convolutions, on cuDNN, do).");
         }
 
         if (!ScheduleSpace.For(kind).MathModes.Contains(schedule.Math))

@@ -7,7 +7,7 @@ namespace KernelForge.Translation.Cuda;
 /// Defaults follow the hand-written kernels in <c>examples/</c> (relu: 256 × 4 float4; softmax: 512 threads, ≤ 8 float4 a thread).
 /// The static spaces (<see cref="For(KernelKind)"/>) are own kernels only, what <c>pure-cuda</c> allows;
 /// <see cref="For(KernelKind, bool)"/> with libraries allowed adds the <see cref="Lowering.Library"/> knob to the kinds
-/// that have one (<see cref="KernelKind.Matmul"/>: cuBLAS) and makes it their default.
+/// that have one (<see cref="KernelKind.Matmul"/>: cuBLAS; <see cref="KernelKind.Convolution"/>: cuDNN) and makes it their default.
 /// </remarks>
 public sealed record ScheduleSpace(
     KernelKind Kind,
@@ -63,15 +63,23 @@ public sealed record ScheduleSpace(
 
     /// <summary>
     /// The space of <paramref name="kind"/> under a library policy: with <paramref name="allowLibraries"/>, a kind that
-    /// has a library lowering (matmul: cuBLAS) takes it as its default and keeps its own kernels as alternatives.
+    /// has a library lowering (matmul: cuBLAS; convolution: cuDNN) takes it as its default and keeps its own kernels as alternatives.
     /// </summary>
     public static ScheduleSpace For(KernelKind kind, bool allowLibraries)
     {
         var own = For(kind);
-        return allowLibraries && kind == KernelKind.Matmul
+        return allowLibraries && kind is KernelKind.Matmul or KernelKind.Convolution
             ? own with { Lowerings = [Lowering.Library, Lowering.OwnKernel], Default = own.Default with { Lowering = Lowering.Library } }
             : own;
     }
+
+    /// <summary>The vendor library behind <paramref name="kind"/>'s <see cref="Lowering.Library"/> (cuBLAS, cuDNN), or null when it has none.</summary>
+    public static string? LibraryOf(KernelKind kind) => kind switch
+    {
+        KernelKind.Matmul => "cuBLAS",
+        KernelKind.Convolution => "cuDNN",
+        _ => null,
+    };
 
     public bool Contains(Schedule schedule)
     {

@@ -38,6 +38,7 @@ public sealed class CublasLoweringTests
         var pure = PureCuda.Translate(TestFiles.Graph(graph));
 
         Assert.DoesNotContain("cublas", pure.Source, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("cudnn", pure.Source, StringComparison.OrdinalIgnoreCase);
         Assert.All(pure.Kernels, kernel => Assert.Equal(Lowering.OwnKernel, kernel.Schedule.Lowering));
     }
 
@@ -126,16 +127,6 @@ public sealed class CublasLoweringTests
 
         Assert.DoesNotContain("cublas", result.Source, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(result.Diagnostics, diagnostic => diagnostic.Message.Contains("under pure-cuda", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Translate_Conv2dUnderAllowLibraries_OwnKernelAndTheNoteSaysThereIsNoCudnnLowering()
-    {
-        var result = new Translator().Translate(TestFiles.Graph("conv2d"));
-
-        Assert.DoesNotContain("cudnn", result.Source, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(result.Lowerings, note => note.How.Contains("no cuDNN lowering yet", StringComparison.Ordinal));
-        Assert.DoesNotContain(PureCuda.Translate(TestFiles.Graph("conv2d")).Lowerings, note => note.How.Contains("cuDNN", StringComparison.Ordinal));
     }
 
     [Fact]

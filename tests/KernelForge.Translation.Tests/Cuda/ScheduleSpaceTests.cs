@@ -51,9 +51,10 @@ public sealed class ScheduleSpaceTests
             Assert.Equal([Lowering.OwnKernel], pure.Lowerings.AsEnumerable());
             Assert.False(pure.Contains(pure.Default with { Lowering = Lowering.Library }));
             Assert.All(pure.Enumerate(), schedule => Assert.Equal(Lowering.OwnKernel, schedule.Lowering));
-            if (kind != KernelKind.Matmul)
+            if (kind is not (KernelKind.Matmul or KernelKind.Convolution))
             {
                 Assert.Same(pure, ScheduleSpace.For(kind, allowLibraries: true));
+                Assert.Null(ScheduleSpace.LibraryOf(kind));
             }
         }
     }

@@ -5,11 +5,40 @@
 // input   p_conv_bias: float32[192] (parameter)
 // output  convolution: float32[16, 192, 256, 256]
 // k0_conv_direct: convolution: float32[16, 192, 256, 256] = conv2d(%x, %p_conv_weight, bias=%p_conv_bias, stride=[1, 1], padding=[1, 1], dilation=[1, 1], groups=192)
-//   direct: one thread per output (201326592 outputs), 1 input channel(s) x 9 taps each, fp32 FMA in (channel, tap) order (1 output channel(s) per group is too few for a GEMM tile), bias added last; block 256, vector 1, items 4
+//   cuDNN cudnnConvolutionForward (192 groups), algorithm by cuDNN's heuristics, default math (TF32 tensor cores allowed, as eager's fp32 convolutions), then k0_conv_direct_finish adds the bias in place; k0_conv_direct (direct: one thread per output (201326592 outputs), 1 input channel(s) x 9 taps each, fp32 FMA in (channel, tap) order (1 output channel(s) per group is too few for a GEMM tile), bias added last) runs instead when ctx->cudnn is NULL; library call (own-kernel fallback: block 256, vector 1, items 4)
 // Returns 1000 for a wrong tensor count, 1001 for an input (1002 an output) of another dtype, shape or layout,
-// 1003 when the workspace cannot be had, else the CUDA error of the launches.
+// 1003 when the workspace cannot be had, 1004 when the cuDNN handle is bound to another stream than the harness's,
+// 1005 when no cuDNN algorithm fits 1 GiB of workspace, 10000 + the cudnnStatus_t of a failed cuDNN call,
+// else the CUDA error of the launches.
 #include "kforge_abi.h"
 #include <math.h>
+
+// cuDNN's convolution API, declared from NVIDIA's cuDNN API reference so this file needs no cudnn.h: handles and
+// descriptors are opaque pointers, enums travel as int (their C ABI), status 0 is CUDNN_STATUS_SUCCESS. Weak: a build
+// that cannot link cuDNN leaves them NULL, and the entry then runs its own kernels.
+extern "C" {
+typedef struct cudnnContext* cudnnHandle_t;
+typedef struct cudnnTensorStruct* cudnnTensorDescriptor_t;
+typedef struct cudnnFilterStruct* cudnnFilterDescriptor_t;
+typedef struct cudnnConvolutionStruct* cudnnConvolutionDescriptor_t;
+// cudnnConvolutionFwdAlgoPerf_t and cudnnConvolutionBwdDataAlgoPerf_t share this layout.
+typedef struct { int algo; int status; float time; size_t memory; int determinism; int mathType; int reserved[3]; } kf_cudnn_algo_perf;
+int cudnnGetStream(cudnnHandle_t, cudaStream_t*) __attribute__((weak));
+int cudnnCreateTensorDescriptor(cudnnTensorDescriptor_t*) __attribute__((weak));
+int cudnnSetTensorNdDescriptor(cudnnTensorDescriptor_t, int data_type, int dims, const int* extents, const int* strides) __attribute__((weak));
+int cudnnCreateFilterDescriptor(cudnnFilterDescriptor_t*) __attribute__((weak));
+int cudnnSetFilterNdDescriptor(cudnnFilterDescriptor_t, int data_type, int format, int dims, const int* extents) __attribute__((weak));
+int cudnnCreateConvolutionDescriptor(cudnnConvolutionDescriptor_t*) __attribute__((weak));
+int cudnnSetConvolutionNdDescriptor(cudnnConvolutionDescriptor_t, int spatial_dims, const int* padding, const int* stride, const int* dilation, int mode, int compute_type) __attribute__((weak));
+int cudnnSetConvolutionGroupCount(cudnnConvolutionDescriptor_t, int groups) __attribute__((weak));
+int cudnnSetConvolutionMathType(cudnnConvolutionDescriptor_t, int math_type) __attribute__((weak));
+int cudnnGetConvolutionForwardAlgorithm_v7(cudnnHandle_t, cudnnTensorDescriptor_t x, cudnnFilterDescriptor_t w, cudnnConvolutionDescriptor_t, cudnnTensorDescriptor_t y, int requested, int* returned, kf_cudnn_algo_perf*) __attribute__((weak));
+int cudnnGetConvolutionForwardWorkspaceSize(cudnnHandle_t, cudnnTensorDescriptor_t x, cudnnFilterDescriptor_t w, cudnnConvolutionDescriptor_t, cudnnTensorDescriptor_t y, int algo, size_t* bytes) __attribute__((weak));
+int cudnnConvolutionForward(cudnnHandle_t, const void* alpha, cudnnTensorDescriptor_t, const void* x, cudnnFilterDescriptor_t, const void* w, cudnnConvolutionDescriptor_t, int algo, void* workspace, size_t workspace_bytes, const void* beta, cudnnTensorDescriptor_t, void* y) __attribute__((weak));
+int cudnnGetConvolutionBackwardDataAlgorithm_v7(cudnnHandle_t, cudnnFilterDescriptor_t w, cudnnTensorDescriptor_t dy, cudnnConvolutionDescriptor_t, cudnnTensorDescriptor_t dx, int requested, int* returned, kf_cudnn_algo_perf*) __attribute__((weak));
+int cudnnGetConvolutionBackwardDataWorkspaceSize(cudnnHandle_t, cudnnFilterDescriptor_t w, cudnnTensorDescriptor_t dy, cudnnConvolutionDescriptor_t, cudnnTensorDescriptor_t dx, int algo, size_t* bytes) __attribute__((weak));
+int cudnnConvolutionBackwardData(cudnnHandle_t, const void* alpha, cudnnFilterDescriptor_t, const void* w, cudnnTensorDescriptor_t, const void* dy, cudnnConvolutionDescriptor_t, int algo, void* workspace, size_t workspace_bytes, const void* beta, cudnnTensorDescriptor_t, void* dx) __attribute__((weak));
+}
 
 namespace {
 
@@ -56,6 +85,71 @@ void launch_k0_conv_direct(const float* x, const float* wt, const float* bias, f
     k0_conv_direct<<<65535, 256, 0, stream>>>(x, wt, bias, y);
 }
 
+// k0_conv_direct on cuDNN: cudnnConvolutionForward (cross-correlation), NCHW fp32,
+// default math (TF32 tensor cores allowed, as eager torch's fp32 convolutions). Descriptors and the algorithm (cuDNN's
+// heuristics: the first supported one with at most 1 GiB of workspace) depend on shapes alone: made on the first call, kept.
+struct k0_conv_direct_cudnn_plan { int status; cudnnTensorDescriptor_t in, out; cudnnFilterDescriptor_t w; cudnnConvolutionDescriptor_t conv; int algo; size_t workspace_bytes; };
+k0_conv_direct_cudnn_plan k0_conv_direct_cudnn_prepare(cudnnHandle_t handle) {
+    static const int kIn[4] = {16, 192, 256, 256}, kInStrides[4] = {12582912, 65536, 256, 1};
+    static const int kOut[4] = {16, 192, 256, 256}, kOutStrides[4] = {12582912, 65536, 256, 1};
+    static const int kFilter[4] = {192, 1, 3, 3};
+    static const int kPadding[2] = {1, 1}, kStride[2] = {1, 1}, kDilation[2] = {1, 1};
+    k0_conv_direct_cudnn_plan plan = {};
+    int status = cudnnCreateTensorDescriptor(&plan.in);
+    if (status == 0) status = cudnnSetTensorNdDescriptor(plan.in, 0 /* CUDNN_DATA_FLOAT */, 4, kIn, kInStrides);
+    if (status == 0) status = cudnnCreateTensorDescriptor(&plan.out);
+    if (status == 0) status = cudnnSetTensorNdDescriptor(plan.out, 0, 4, kOut, kOutStrides);
+    if (status == 0) status = cudnnCreateFilterDescriptor(&plan.w);
+    if (status == 0) status = cudnnSetFilterNdDescriptor(plan.w, 0, 0 /* CUDNN_TENSOR_NCHW */, 4, kFilter);
+    if (status == 0) status = cudnnCreateConvolutionDescriptor(&plan.conv);
+    if (status == 0) status = cudnnSetConvolutionNdDescriptor(plan.conv, 2, kPadding, kStride, kDilation, 1 /* CUDNN_CROSS_CORRELATION */, 0 /* fp32 compute */);
+    if (status == 0) status = cudnnSetConvolutionGroupCount(plan.conv, 192);
+    if (status == 0) status = cudnnSetConvolutionMathType(plan.conv, 0 /* CUDNN_DEFAULT_MATH */);
+    kf_cudnn_algo_perf perf[16];
+    int found = 0;
+    if (status == 0) status = cudnnGetConvolutionForwardAlgorithm_v7(handle, plan.in, plan.w, plan.conv, plan.out, 16, &found, perf);
+    if (status != 0) {
+        plan.status = 10000 + status;
+        return plan;
+    }
+    plan.algo = -1;
+    for (int i = 0; i < found && plan.algo < 0; ++i) {
+        if (perf[i].status != 0 || perf[i].memory > 1073741824ULL || perf[i].mathType == 2 /* ALLOW_CONVERSION: fp16 */) continue;
+        size_t bytes = 0;
+        if (cudnnSetConvolutionMathType(plan.conv, perf[i].mathType) != 0) continue;
+        if (cudnnGetConvolutionForwardWorkspaceSize(handle, plan.in, plan.w, plan.conv, plan.out, perf[i].algo, &bytes) != 0 || bytes > 1073741824ULL) continue;
+        plan.algo = perf[i].algo;
+        plan.workspace_bytes = bytes;
+    }
+    plan.status = plan.algo < 0 ? 1005 : 0;
+    return plan;
+}
+
+int k0_conv_direct_cudnn(cudnnHandle_t handle, kf_context* ctx, const float* x, const float* wt, float* y, cudaStream_t stream) {
+    cudaStream_t bound = nullptr;
+    if (cudnnGetStream(handle, &bound) != 0 || bound != stream) return 1004;
+    // Made once, on the first call, and never changed: descriptors and the algorithm, no data.
+    static const k0_conv_direct_cudnn_plan plan = k0_conv_direct_cudnn_prepare(handle);
+    if (plan.status != 0) return plan.status;
+    void* workspace = plan.workspace_bytes == 0 ? nullptr : ctx->workspace(ctx, plan.workspace_bytes);
+    if (plan.workspace_bytes != 0 && workspace == nullptr) return 1003;
+    const float one = 1.0f, zero = 0.0f;
+    const int status = cudnnConvolutionForward(handle, &one, plan.in, x, plan.w, wt, plan.conv, plan.algo, workspace, plan.workspace_bytes, &zero, plan.out, y);
+    return status == 0 ? 0 : 10000 + status;
+}
+
+// k0_conv_direct_finish: the bias of k0_conv_direct, in place on cuDNN's output; one thread per element, grid-stride.
+__global__ void __launch_bounds__(256) k0_conv_direct_finish(const float* __restrict__ bias, float* y) {
+    constexpr int64_t kCount = 201326592;
+    for (int64_t o = (int64_t)blockIdx.x * 256 + threadIdx.x; o < kCount; o += (int64_t)gridDim.x * 256) {
+        y[o] = y[o] + __ldg(bias + (o / 65536) % 192);
+    }
+}
+
+void launch_k0_conv_direct_finish(const float* bias, float* y, cudaStream_t stream) {
+    k0_conv_direct_finish<<<65535, 256, 0, stream>>>(bias, y);
+}
+
 }  // namespace
 
 KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int num_outputs, cudaStream_t stream,
@@ -73,7 +167,12 @@ KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int nu
     const float* v_p_conv_weight = static_cast<const float*>(inputs[1].data);
     const float* v_p_conv_bias = static_cast<const float*>(inputs[2].data);
     float* v_convolution = static_cast<float*>(outputs[0].data);
-    (void)ctx;
-    launch_k0_conv_direct(v_x, v_p_conv_weight, v_p_conv_bias, v_convolution, stream);
+    if (ctx != nullptr && ctx->cudnn != nullptr && cudnnConvolutionForward != nullptr) {
+        const int status = k0_conv_direct_cudnn(static_cast<cudnnHandle_t>(ctx->cudnn), ctx, v_x, v_p_conv_weight, v_convolution, stream);
+        if (status != 0) return status;
+        launch_k0_conv_direct_finish(v_p_conv_bias, v_convolution, stream);
+    } else {
+        launch_k0_conv_direct(v_x, v_p_conv_weight, v_p_conv_bias, v_convolution, stream);
+    }
     return (int)cudaGetLastError();
 }

@@ -4,11 +4,40 @@
 // input   p_conv_weight: float32[512, 64, 3, 3] (parameter)
 // output  convolution: float32[16, 512, 96, 96]
 // k0_conv: convolution: float32[16, 512, 96, 96] = conv2d(%x, %p_conv_weight, bias=none, stride=[1, 1], padding=[1, 1], dilation=[1, 1], groups=4)
-//   implicit GEMM (4 groups of 128 x 147456, K = 576): 64 x 64 tiles, K slices of 16 in shared memory with the input gathered on the fly, 4 x 4 outputs per thread, fp32 FMA; block 256, vector 1, items 4
+//   cuDNN cudnnConvolutionForward (4 groups), algorithm by cuDNN's heuristics, default math (TF32 tensor cores allowed, as eager's fp32 convolutions); k0_conv (implicit GEMM (4 groups of 128 x 147456, K = 576): 64 x 64 tiles, K slices of 16 in shared memory with the input gathered on the fly, 4 x 4 outputs per thread, fp32 FMA) runs instead when ctx->cudnn is NULL; library call (own-kernel fallback: block 256, vector 1, items 4)
 // Returns 1000 for a wrong tensor count, 1001 for an input (1002 an output) of another dtype, shape or layout,
-// 1003 when the workspace cannot be had, else the CUDA error of the launches.
+// 1003 when the workspace cannot be had, 1004 when the cuDNN handle is bound to another stream than the harness's,
+// 1005 when no cuDNN algorithm fits 1 GiB of workspace, 10000 + the cudnnStatus_t of a failed cuDNN call,
+// else the CUDA error of the launches.
 #include "kforge_abi.h"
 #include <math.h>
+
+// cuDNN's convolution API, declared from NVIDIA's cuDNN API reference so this file needs no cudnn.h: handles and
+// descriptors are opaque pointers, enums travel as int (their C ABI), status 0 is CUDNN_STATUS_SUCCESS. Weak: a build
+// that cannot link cuDNN leaves them NULL, and the entry then runs its own kernels.
+extern "C" {
+typedef struct cudnnContext* cudnnHandle_t;
+typedef struct cudnnTensorStruct* cudnnTensorDescriptor_t;
+typedef struct cudnnFilterStruct* cudnnFilterDescriptor_t;
+typedef struct cudnnConvolutionStruct* cudnnConvolutionDescriptor_t;
+// cudnnConvolutionFwdAlgoPerf_t and cudnnConvolutionBwdDataAlgoPerf_t share this layout.
+typedef struct { int algo; int status; float time; size_t memory; int determinism; int mathType; int reserved[3]; } kf_cudnn_algo_perf;
+int cudnnGetStream(cudnnHandle_t, cudaStream_t*) __attribute__((weak));
+int cudnnCreateTensorDescriptor(cudnnTensorDescriptor_t*) __attribute__((weak));
+int cudnnSetTensorNdDescriptor(cudnnTensorDescriptor_t, int data_type, int dims, const int* extents, const int* strides) __attribute__((weak));
+int cudnnCreateFilterDescriptor(cudnnFilterDescriptor_t*) __attribute__((weak));
+int cudnnSetFilterNdDescriptor(cudnnFilterDescriptor_t, int data_type, int format, int dims, const int* extents) __attribute__((weak));
+int cudnnCreateConvolutionDescriptor(cudnnConvolutionDescriptor_t*) __attribute__((weak));
+int cudnnSetConvolutionNdDescriptor(cudnnConvolutionDescriptor_t, int spatial_dims, const int* padding, const int* stride, const int* dilation, int mode, int compute_type) __attribute__((weak));
+int cudnnSetConvolutionGroupCount(cudnnConvolutionDescriptor_t, int groups) __attribute__((weak));
+int cudnnSetConvolutionMathType(cudnnConvolutionDescriptor_t, int math_type) __attribute__((weak));
+int cudnnGetConvolutionForwardAlgorithm_v7(cudnnHandle_t, cudnnTensorDescriptor_t x, cudnnFilterDescriptor_t w, cudnnConvolutionDescriptor_t, cudnnTensorDescriptor_t y, int requested, int* returned, kf_cudnn_algo_perf*) __attribute__((weak));
+int cudnnGetConvolutionForwardWorkspaceSize(cudnnHandle_t, cudnnTensorDescriptor_t x, cudnnFilterDescriptor_t w, cudnnConvolutionDescriptor_t, cudnnTensorDescriptor_t y, int algo, size_t* bytes) __attribute__((weak));
+int cudnnConvolutionForward(cudnnHandle_t, const void* alpha, cudnnTensorDescriptor_t, const void* x, cudnnFilterDescriptor_t, const void* w, cudnnConvolutionDescriptor_t, int algo, void* workspace, size_t workspace_bytes, const void* beta, cudnnTensorDescriptor_t, void* y) __attribute__((weak));
+int cudnnGetConvolutionBackwardDataAlgorithm_v7(cudnnHandle_t, cudnnFilterDescriptor_t w, cudnnTensorDescriptor_t dy, cudnnConvolutionDescriptor_t, cudnnTensorDescriptor_t dx, int requested, int* returned, kf_cudnn_algo_perf*) __attribute__((weak));
+int cudnnGetConvolutionBackwardDataWorkspaceSize(cudnnHandle_t, cudnnFilterDescriptor_t w, cudnnTensorDescriptor_t dy, cudnnConvolutionDescriptor_t, cudnnTensorDescriptor_t dx, int algo, size_t* bytes) __attribute__((weak));
+int cudnnConvolutionBackwardData(cudnnHandle_t, const void* alpha, cudnnFilterDescriptor_t, const void* w, cudnnTensorDescriptor_t, const void* dy, cudnnConvolutionDescriptor_t, int algo, void* workspace, size_t workspace_bytes, const void* beta, cudnnTensorDescriptor_t, void* dx) __attribute__((weak));
+}
 
 namespace {
 
@@ -102,6 +131,59 @@ void launch_k0_conv(const float* x, const float* wt, float* y, cudaStream_t stre
     k0_conv<<<dim3(2304, 2, 4), 256, 0, stream>>>(x, wt, y);
 }
 
+// k0_conv on cuDNN: cudnnConvolutionForward (cross-correlation), NCHW fp32,
+// default math (TF32 tensor cores allowed, as eager torch's fp32 convolutions). Descriptors and the algorithm (cuDNN's
+// heuristics: the first supported one with at most 1 GiB of workspace) depend on shapes alone: made on the first call, kept.
+struct k0_conv_cudnn_plan { int status; cudnnTensorDescriptor_t in, out; cudnnFilterDescriptor_t w; cudnnConvolutionDescriptor_t conv; int algo; size_t workspace_bytes; };
+k0_conv_cudnn_plan k0_conv_cudnn_prepare(cudnnHandle_t handle) {
+    static const int kIn[4] = {16, 256, 96, 96}, kInStrides[4] = {2359296, 9216, 96, 1};
+    static const int kOut[4] = {16, 512, 96, 96}, kOutStrides[4] = {4718592, 9216, 96, 1};
+    static const int kFilter[4] = {512, 64, 3, 3};
+    static const int kPadding[2] = {1, 1}, kStride[2] = {1, 1}, kDilation[2] = {1, 1};
+    k0_conv_cudnn_plan plan = {};
+    int status = cudnnCreateTensorDescriptor(&plan.in);
+    if (status == 0) status = cudnnSetTensorNdDescriptor(plan.in, 0 /* CUDNN_DATA_FLOAT */, 4, kIn, kInStrides);
+    if (status == 0) status = cudnnCreateTensorDescriptor(&plan.out);
+    if (status == 0) status = cudnnSetTensorNdDescriptor(plan.out, 0, 4, kOut, kOutStrides);
+    if (status == 0) status = cudnnCreateFilterDescriptor(&plan.w);
+    if (status == 0) status = cudnnSetFilterNdDescriptor(plan.w, 0, 0 /* CUDNN_TENSOR_NCHW */, 4, kFilter);
+    if (status == 0) status = cudnnCreateConvolutionDescriptor(&plan.conv);
+    if (status == 0) status = cudnnSetConvolutionNdDescriptor(plan.conv, 2, kPadding, kStride, kDilation, 1 /* CUDNN_CROSS_CORRELATION */, 0 /* fp32 compute */);
+    if (status == 0) status = cudnnSetConvolutionGroupCount(plan.conv, 4);
+    if (status == 0) status = cudnnSetConvolutionMathType(plan.conv, 0 /* CUDNN_DEFAULT_MATH */);
+    kf_cudnn_algo_perf perf[16];
+    int found = 0;
+    if (status == 0) status = cudnnGetConvolutionForwardAlgorithm_v7(handle, plan.in, plan.w, plan.conv, plan.out, 16, &found, perf);
+    if (status != 0) {
+        plan.status = 10000 + status;
+        return plan;
+    }
+    plan.algo = -1;
+    for (int i = 0; i < found && plan.algo < 0; ++i) {
+        if (perf[i].status != 0 || perf[i].memory > 1073741824ULL || perf[i].mathType == 2 /* ALLOW_CONVERSION: fp16 */) continue;
+        size_t bytes = 0;
+        if (cudnnSetConvolutionMathType(plan.conv, perf[i].mathType) != 0) continue;
+        if (cudnnGetConvolutionForwardWorkspaceSize(handle, plan.in, plan.w, plan.conv, plan.out, perf[i].algo, &bytes) != 0 || bytes > 1073741824ULL) continue;
+        plan.algo = perf[i].algo;
+        plan.workspace_bytes = bytes;
+    }
+    plan.status = plan.algo < 0 ? 1005 : 0;
+    return plan;
+}
+
+int k0_conv_cudnn(cudnnHandle_t handle, kf_context* ctx, const float* x, const float* wt, float* y, cudaStream_t stream) {
+    cudaStream_t bound = nullptr;
+    if (cudnnGetStream(handle, &bound) != 0 || bound != stream) return 1004;
+    // Made once, on the first call, and never changed: descriptors and the algorithm, no data.
+    static const k0_conv_cudnn_plan plan = k0_conv_cudnn_prepare(handle);
+    if (plan.status != 0) return plan.status;
+    void* workspace = plan.workspace_bytes == 0 ? nullptr : ctx->workspace(ctx, plan.workspace_bytes);
+    if (plan.workspace_bytes != 0 && workspace == nullptr) return 1003;
+    const float one = 1.0f, zero = 0.0f;
+    const int status = cudnnConvolutionForward(handle, &one, plan.in, x, plan.w, wt, plan.conv, plan.algo, workspace, plan.workspace_bytes, &zero, plan.out, y);
+    return status == 0 ? 0 : 10000 + status;
+}
+
 }  // namespace
 
 KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int num_outputs, cudaStream_t stream,
@@ -116,7 +198,11 @@ KFORGE_ENTRY(const kf_tensor* inputs, int num_inputs, kf_tensor* outputs, int nu
     const float* v_x = static_cast<const float*>(inputs[0].data);
     const float* v_p_conv_weight = static_cast<const float*>(inputs[1].data);
     float* v_convolution = static_cast<float*>(outputs[0].data);
-    (void)ctx;
-    launch_k0_conv(v_x, v_p_conv_weight, v_convolution, stream);
+    if (ctx != nullptr && ctx->cudnn != nullptr && cudnnConvolutionForward != nullptr) {
+        const int status = k0_conv_cudnn(static_cast<cudnnHandle_t>(ctx->cudnn), ctx, v_x, v_p_conv_weight, v_convolution, stream);
+        if (status != 0) return status;
+    } else {
+        launch_k0_conv(v_x, v_p_conv_weight, v_convolution, stream);
+    }
     return (int)cudaGetLastError();
 }
