@@ -22,5 +22,5 @@ hdr=$(find / -xdev -name 'cudnn.h' 2>/dev/null | head -1)
 if [[ -n $hdr ]]; then
   nvcc -arch=sm_90 -I "$(dirname "$hdr")" cudnn_header_check.cu -o /tmp/kf_header_check && /tmp/kf_header_check
 fi
-nvcc -O2 -arch=sm_90 cudnn_probe.cu -o /tmp/kf_cudnn_probe -Xlinker "$lib" -Xlinker "-rpath,$dir" && env -u LD_LIBRARY_PATH /tmp/kf_cudnn_probe
+nvcc -O2 -arch=sm_90 cudnn_probe.cu -o /tmp/kf_cudnn_probe -Xlinker --no-as-needed -Xlinker "$lib" -Xlinker "-rpath,$dir" && env -u LD_LIBRARY_PATH /tmp/kf_cudnn_probe
 echo "probe exit $?"
