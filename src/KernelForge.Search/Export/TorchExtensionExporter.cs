@@ -88,8 +88,13 @@ public static partial class TorchExtensionExporter
 
     private static void WriteBinding(StringBuilder writer, ProblemInfo problem, IReadOnlyList<string> arguments, bool usesCublas, bool usesCudnn)
     {
+        writer.Append("// ---- binding: torch tensors in, kf_tensor descriptors to kforge_entry, torch tensors out ----\n");
+        if (usesCudnn)
+        {
+            writer.Append("namespace at { namespace native { __attribute__((weak)) void* getCudnnHandle(); } }  // ATen's, see forward\n\n");
+        }
+
         writer.Append("""
-            // ---- binding: torch tensors in, kf_tensor descriptors to kforge_entry, torch tensors out ----
             namespace {
 
             // kf_context first, so the kernel's kf_context* is this struct's address; workspaces live until forward returns.
@@ -210,9 +215,12 @@ public static partial class TorchExtensionExporter
 
         if (usesCudnn)
         {
-            // No cuDNN handle for now: a generated kernel runs its own convolution when ctx->cudnn is NULL, as it does on a
-            // host without cuDNN. Handing it torch's cuDNN handle for the current stream is a later step.
-            writer.Append("    context.base.cudnn = nullptr;  // for now: a generated kernel then runs its own convolution\n");
+            // torch's cuDNN handle for this thread and device, which ATen binds to the current stream as it hands it out
+            // (at::native::getCudnnHandle, ATen/cudnn/Handle.cpp). Declared here (weak, returning void*: a C++ function's
+            // mangled name has no return type) rather than through ATen/cudnn/Handle.h, whose cudnn.h would clash with a
+            // generated kernel's own cuDNN declarations. The kernel's cuDNN calls resolve against the libcudnn that
+            // libtorch_cuda links. A torch without it leaves the pointer NULL: a generated kernel then runs its own convolution.
+            writer.Append("    context.base.cudnn = at::native::getCudnnHandle != nullptr ? at::native::getCudnnHandle() : nullptr;\n");
         }
 
         writer.Append(Invariant($"    const int code = kforge_entry(inputs, {inputCount}, outputs, {outputs.Count}, at::cuda::getCurrentCUDAStream(), &context.base);\n"));

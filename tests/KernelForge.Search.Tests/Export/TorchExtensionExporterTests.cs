@@ -156,7 +156,7 @@ public sealed class TorchExtensionExporterTests
     }
 
     [Fact]
-    public void Export_KernelUsingCtxCudnn_KeepsTheFieldAndPassesNullForNow()
+    public void Export_KernelUsingCtxCudnn_KeepsTheFieldAndHandsItTorchsCudnnHandle()
     {
         var (_, problem) = Translated("relu");
         const string Kernel = "#include \"kforge_abi.h\"\nKFORGE_ENTRY(const kf_tensor* in, int n, kf_tensor* out, int m, cudaStream_t stream, kf_context* ctx) {\n    return ctx->cudnn == nullptr ? 1 : 0;\n}\n";
@@ -164,7 +164,8 @@ public sealed class TorchExtensionExporterTests
         var text = TorchExtensionExporter.Export(Kernel, AbiHeader, problem).Source!;
 
         Assert.Contains("    void* cudnn;\n", text, StringComparison.Ordinal);
-        Assert.Contains("context.base.cudnn = nullptr;", text, StringComparison.Ordinal);
+        Assert.Contains("context.base.cudnn = at::native::getCudnnHandle != nullptr ? at::native::getCudnnHandle() : nullptr;", text, StringComparison.Ordinal);
+        Assert.Contains("namespace at { namespace native { __attribute__((weak)) void* getCudnnHandle(); } }", text, StringComparison.Ordinal);
         // The kernel touches no cuBLAS, so that field is renamed and nothing of cuBLAS is recorded.
         Assert.DoesNotContain("void* cublas;", text, StringComparison.Ordinal);
         Assert.Equal(["cuDNN"], StaticChecker.Check(text, CandidateFormat.TorchExtension, LibraryPolicy.AllowLibraries).LibrariesUsed);
