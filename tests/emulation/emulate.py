@@ -830,7 +830,9 @@ def emulable_source(cu: str) -> str:
     def rewrite(match: re.Match) -> str:
         config = split_top_level(match.group(2))
         return f"kf_emu::launch({match.group(1)}, dim3({config[0]}), dim3({config[1]}), {match.group(3)});"
-    return LAUNCH.sub(rewrite, cu)
+    source = LAUNCH.sub(rewrite, cu)
+    # A convolution lowered to cuDNN declares the library's functions weak; the CPU stand-in defines them.
+    return source + '\n#include "kf_cudnn_standin.h"\n' if "kf_cudnn_algo_perf" in cu else source
 
 
 class KfTensor(ctypes.Structure):
@@ -843,7 +845,7 @@ WORKSPACE = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
 
 class KfContext(ctypes.Structure):
     _fields_ = [("abi_version", ctypes.c_int32), ("device", ctypes.c_int32), ("workspace", WORKSPACE),
-                ("cublas", ctypes.c_void_p), ("harness", ctypes.c_void_p)]
+                ("cublas", ctypes.c_void_p), ("harness", ctypes.c_void_p), ("cudnn", ctypes.c_void_p)]
 
 
 def tensor_struct(t) -> KfTensor:
@@ -910,7 +912,13 @@ def run_entry(torch, library: str, inputs: list, expected: list, tf32=None) -> i
         lib.kf_emu_cublas_handle.restype = ctypes.c_void_p
         cublas = lib.kf_emu_cublas_handle()
         initial_mode = lib.kf_emu_cublas_math_mode()
-    context = KfContext(1, 0, callback, cublas, None)
+    # A convolution lowered to cuDNN gets the stand-in's handle (include/kf_cudnn_standin.h) as ctx->cudnn, unless
+    # KFORGE_EMULATE_CUDNN=null asks for the NULL of a harness without one.
+    cudnn = None
+    if hasattr(lib, "kf_emu_cudnn_handle") and os.environ.get("KFORGE_EMULATE_CUDNN", "stand-in") != "null":
+        lib.kf_emu_cudnn_handle.restype = ctypes.c_void_p
+        cudnn = lib.kf_emu_cudnn_handle()
+    context = KfContext(1, 0, callback, cublas, None, cudnn)
     in_structs = (KfTensor * len(inputs))(*[tensor_struct(t) for t in inputs])
     out_structs = (KfTensor * len(outputs))(*[tensor_struct(t) for t in outputs])
     status = lib.kforge_entry(in_structs, len(inputs), out_structs, len(outputs), None, ctypes.byref(context))
@@ -925,6 +933,10 @@ def run_entry(torch, library: str, inputs: list, expected: list, tf32=None) -> i
         report.append(f"cuBLAS stand-in: {lib.kf_emu_cublas_gemm_calls()} GEMM calls")
     elif hasattr(lib, "kf_emu_cublas_handle"):
         report.append("ctx->cublas NULL: own kernels")
+    if cudnn is not None:
+        report.append(f"cuDNN stand-in: {lib.kf_emu_cudnn_calls()} convolution calls")
+    elif hasattr(lib, "kf_emu_cudnn_handle"):
+        report.append("ctx->cudnn NULL: own kernels")
     for index, (got, want) in enumerate(zip(outputs, expected)):
         if not want.is_floating_point():
             wrong = int((got != want).sum())
@@ -1046,10 +1058,13 @@ def main() -> int:
         run = subprocess.run([sys.executable, __file__, "--kforge", args.kforge, "--child", str(so_path), str(graph_path)],
                              capture_output=True, text=True, env=env, timeout=600)
         detail = (run.stdout + run.stderr).strip().splitlines()
-        # A product on cuBLAS runs again with a NULL ctx->cublas, so its own-kernel fallback is checked too.
-        if run.returncode == 0 and "cublasGemm" in cu_path.read_text() and "KFORGE_EMULATE_CUBLAS" not in os.environ:
+        # A product on cuBLAS (a convolution on cuDNN) runs again with a NULL handle, so its own-kernel fallback is checked too.
+        source = cu_path.read_text()
+        nulls = {variable: "null" for variable, marker in (("KFORGE_EMULATE_CUBLAS", "cublasGemm"), ("KFORGE_EMULATE_CUDNN", "kf_cudnn_algo_perf"))
+                 if marker in source and variable not in os.environ}
+        if run.returncode == 0 and nulls:
             run = subprocess.run([sys.executable, __file__, "--kforge", args.kforge, "--child", str(so_path), str(graph_path)],
-                                 capture_output=True, text=True, env=dict(env, KFORGE_EMULATE_CUBLAS="null"), timeout=600)
+                                 capture_output=True, text=True, env=dict(env, **nulls), timeout=600)
             detail = [*detail[-1:], *(run.stdout + run.stderr).strip().splitlines()]
             detail = detail if run.returncode != 0 else [f"{detail[0]} | {detail[-1]}"]
         if run.returncode == 0:
