@@ -126,9 +126,9 @@ internal sealed class TranslateWorkflow(IAnsiConsole console)
     private static IEnumerable<string> LibrariesCalled(TranslationResult result) =>
         result.Kernels
             .Where(kernel => kernel.Schedule.Lowering == Lowering.Library)
-            .Select(kernel => ScheduleSpace.LibraryOf(kernel.Kind))
-            .OfType<string>()
-            .Where(library => result.Kernels.Any(kernel => kernel.Strategy.StartsWith(library + " ", StringComparison.Ordinal)))
+            .Select(kernel => (Library: ScheduleSpace.LibraryOf(kernel.Kind), kernel.Strategy))
+            .Where(pair => pair.Library is not null && pair.Strategy.StartsWith(pair.Library + " ", StringComparison.Ordinal))
+            .Select(pair => pair.Library!)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
 

@@ -33,9 +33,6 @@ namespace KernelForge.Translation.Cuda;
 /// </remarks>
 public sealed partial class CudaEmitter
 {
-    /// <summary>Threads per block of the kernel that applies a bias and epilogue after cuBLAS (grid-stride, not tuned).</summary>
-    private const int FinishThreads = 256;
-
     /// <summary>
     /// Writes the cuBLAS call and, when needed, the finishing kernel of <paramref name="operation"/>, and the entry lines that
     /// pick them or <paramref name="ownLaunch"/>; returns the strategy text. <paramref name="name"/> is the own kernel's name.
@@ -82,19 +79,10 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
-        var finish = operation.Bias is not null || operation.Epilogue is not null ? WriteFinishKernel(operation, name, m * n * batch, n, epilogue) : null;
+        var finish = MatmulFinish(operation, n);
+        var finishLaunch = finish.Needed ? WriteFinishKernel(name, finish, epilogue) : null;
         var (a, b, c) = (Pointers(operation.Left)[0], Pointers(operation.Right)[0], Pointers(operation.Result.Name)[0]);
-        _entryLines.Add("if (ctx != nullptr && ctx->cublas != nullptr) {");
-        _entryLines.Add($"    const int status = gemm_{name}(static_cast<cublasHandle_t>(ctx->cublas), {a}, {b}, {c}, stream);");
-        _entryLines.Add("    if (status != 0) return status;");
-        if (finish is not null)
-        {
-            _entryLines.Add("    " + finish);
-        }
-
-        _entryLines.Add("} else {");
-        _entryLines.Add("    " + ownLaunch);
-        _entryLines.Add("}");
+        AddLibraryOrOwn("ctx != nullptr && ctx->cublas != nullptr", $"gemm_{name}(static_cast<cublasHandle_t>(ctx->cublas), {a}, {b}, {c}, stream)", finishLaunch, ownLaunch);
 
         var call = batch > 1 ? Invariant($"cublasGemmStridedBatchedEx ({batch} x {m} x {n}, K = {k})") : Invariant($"cublasGemmEx ({m} x {n}, K = {k})");
         var operands = (operation.TransposeLeft, operation.TransposeRight) switch
@@ -104,52 +92,24 @@ public sealed partial class CudaEmitter
             (false, true) => ", B transposed",
             _ => "",
         };
-        var finishing = (operation.Bias is not null, operation.Epilogue is not null) switch
-        {
-            (true, true) => $", then {name}_finish adds the bias and applies the elementwise chain in place",
-            (true, false) => $", then {name}_finish adds the bias in place",
-            (false, true) => $", then {name}_finish applies the elementwise chain in place",
-            _ => "",
-        };
-        return $"cuBLAS {call}, CUBLAS_COMPUTE_32F, default math (fp32, no TF32){operands}{finishing}; {name} (own tiled SGEMM) runs instead when ctx->cublas is NULL";
+        return $"cuBLAS {call}, CUBLAS_COMPUTE_32F, default math (fp32, no TF32){operands}{finish.Describe(name)}; {name} (own tiled SGEMM) runs instead when ctx->cublas is NULL";
     }
 
-    /// <summary>
-    /// Writes <c>{name}_finish</c>, which adds the bias and applies the epilogue to cuBLAS's product in place, and its
-    /// launcher; returns the entry's launch line.
-    /// </summary>
-    private string WriteFinishKernel(MatmulOp operation, string name, long count, long columns, FusedCode epilogue)
+    /// <summary>How cuBLAS's product <c>c</c> of <paramref name="operation"/> is finished: a bias broadcast to [M, N] (<paramref name="columns"/> = N) is indexed by row and column.</summary>
+    private LibraryFinish MatmulFinish(MatmulOp operation, long columns)
     {
-        var kernel = $"{name}_finish";
-        var hasBias = operation.Bias is not null;
-        var bias = hasBias ? BiasIndex(_values[operation.Bias!].Shape) : null;
-        var w = _kernels;
-        w.Line($"// {kernel}: {(hasBias ? "the bias" : "")}{(hasBias && operation.Epilogue is not null ? " and " : "")}{(operation.Epilogue is null ? "" : "the epilogue")} of {name}, in place on cuBLAS's product; one thread per element, grid-stride.");
-        var biasParameter = hasBias ? "const float* __restrict__ bias, " : "";
-        w.Open($"__global__ void __launch_bounds__({FinishThreads}) {kernel}({biasParameter}{epilogue.KernelParameters}float* c)");
-        w.Line($"constexpr int64_t kCount = {count};");
-        w.Open($"for (int64_t o = (int64_t)blockIdx.x * {FinishThreads} + threadIdx.x; o < kCount; o += (int64_t)gridDim.x * {FinishThreads})");
-        if (bias is not null && bias.Contains("row", StringComparison.Ordinal))
+        var bias = operation.Bias is null ? "0" : BiasIndex(_values[operation.Bias].Shape);
+        List<string> indexLines = [];
+        if (bias.Contains("row", StringComparison.Ordinal))
         {
-            w.Line($"const int64_t row = o / {columns};");
+            indexLines.Add($"const int64_t row = o / {columns};");
         }
 
-        if (bias is not null && bias.Contains("col", StringComparison.Ordinal))
+        if (bias.Contains("col", StringComparison.Ordinal))
         {
-            w.Line($"const int64_t col = o % {columns};");
+            indexLines.Add($"const int64_t col = o % {columns};");
         }
 
-        var value = hasBias ? $"c[o] + __ldg(bias + {bias})" : "c[o]";
-        w.Line($"c[o] = {epilogue.Apply(value, "o")};");
-        w.Close();
-        w.Close();
-        w.Line();
-
-        var blocks = Math.Min((count + FinishThreads - 1) / FinishThreads, MaxGridBlocks);
-        w.Open($"void launch_{kernel}({(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* c, cudaStream_t stream)");
-        w.Line($"{kernel}<<<{blocks}, {FinishThreads}, 0, stream>>>({(hasBias ? "bias, " : "")}{epilogue.Arguments}c);");
-        w.Close();
-        w.Line();
-        return LaunchLine(kernel, [.. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
+        return new LibraryFinish(operation, operation.Bias, operation.Epilogue, "c", "cuBLAS's product", indexLines, bias);
     }
 }

@@ -94,11 +94,11 @@ public sealed partial class CudaEmitter
         _usesCudnn = true;
         // 1-d runs as 2-d of height 1: cuDNN's convolution descriptors take 2 or 3 spatial dimensions.
         var lift = g.Rank == 1 ? 1 : 0;
-        int[] Spatial(IEnumerable<long> values, int lifted) => [.. Enumerable.Repeat(lifted, lift), .. values.Select(v => (int)v)];
-        int[] Full(Shape shape) => [(int)shape[0], (int)shape[1], .. Spatial(shape.Extents[2..], 1)];
+        long[] Spatial(IEnumerable<long> values, long lifted) => [.. Enumerable.Repeat(lifted, lift), .. values];
+        Shape Full(Shape shape) => Shape.Of([shape[0], shape[1], .. Spatial(shape.Extents[2..], 1)]);
         var (inputExtents, filterExtents, outputExtents) = (Full(input), Full(weight), Full(output));
         var (padding, stride, dilation) = (Spatial(operation.Padding, 0), Spatial(operation.Stride, 1), Spatial(operation.Dilation, 1));
-        var dims = inputExtents.Length;
+        var dims = inputExtents.Rank;
         var call = operation.Transposed ? "cudnnConvolutionBackwardData" : "cudnnConvolutionForward";
         var heuristics = operation.Transposed ? "cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, plan.w, plan.in, plan.conv, plan.out" : "cudnnGetConvolutionForwardAlgorithm_v7(handle, plan.in, plan.w, plan.conv, plan.out";
         var workspaceSize = operation.Transposed ? "cudnnGetConvolutionBackwardDataWorkspaceSize(handle, plan.w, plan.in, plan.conv, plan.out" : "cudnnGetConvolutionForwardWorkspaceSize(handle, plan.in, plan.w, plan.conv, plan.out";
@@ -109,9 +109,9 @@ public sealed partial class CudaEmitter
         w.Line("// heuristics: the first supported one with at most 1 GiB of workspace) depend on shapes alone: made on the first call, kept.");
         w.Line($"struct {name}_cudnn_plan {{ int status; cudnnTensorDescriptor_t in, out; cudnnFilterDescriptor_t w; cudnnConvolutionDescriptor_t conv; int algo; size_t workspace_bytes; }};");
         w.Open($"{name}_cudnn_plan {name}_cudnn_prepare(cudnnHandle_t handle)");
-        w.Line($"static const int kIn[{dims}] = {{{Join(inputExtents)}}}, kInStrides[{dims}] = {{{Join(Strides(inputExtents))}}};");
-        w.Line($"static const int kOut[{dims}] = {{{Join(outputExtents)}}}, kOutStrides[{dims}] = {{{Join(Strides(outputExtents))}}};");
-        w.Line($"static const int kFilter[{dims}] = {{{Join(filterExtents)}}};");
+        w.Line($"static const int kIn[{dims}] = {{{Join(inputExtents.Extents)}}}, kInStrides[{dims}] = {{{Join(Strides(inputExtents))}}};");
+        w.Line($"static const int kOut[{dims}] = {{{Join(outputExtents.Extents)}}}, kOutStrides[{dims}] = {{{Join(Strides(outputExtents))}}};");
+        w.Line($"static const int kFilter[{dims}] = {{{Join(filterExtents.Extents)}}};");
         w.Line($"static const int kPadding[{dims - 2}] = {{{Join(padding)}}}, kStride[{dims - 2}] = {{{Join(stride)}}}, kDilation[{dims - 2}] = {{{Join(dilation)}}};");
         w.Line($"{name}_cudnn_plan plan = {{}};");
         w.Line("int status = cudnnCreateTensorDescriptor(&plan.in);");
@@ -160,72 +160,16 @@ public sealed partial class CudaEmitter
         w.Close();
         w.Line();
 
-        var finish = operation.Bias is not null || operation.Epilogue is not null ? WriteConvolutionFinishKernel(operation, g, name, epilogue) : null;
+        var finish = new LibraryFinish(operation, operation.Bias, operation.Epilogue, "y", "cuDNN's output", [], Invariant($"(o / {g.OutputPixels}) % {g.OutputChannels}"));
+        var finishLaunch = finish.Needed ? WriteFinishKernel(name, finish, epilogue) : null;
         var (x, weights, y) = (Pointers(operation.Input)[0], Pointers(operation.Weight)[0], Pointers(operation.Result.Name)[0]);
-        _entryLines.Add($"if (ctx != nullptr && ctx->cudnn != nullptr && {call} != nullptr) {{");
-        _entryLines.Add($"    const int status = {name}_cudnn(static_cast<cudnnHandle_t>(ctx->cudnn), ctx, {x}, {weights}, {y}, stream);");
-        _entryLines.Add("    if (status != 0) return status;");
-        if (finish is not null)
-        {
-            _entryLines.Add("    " + finish);
-        }
+        AddLibraryOrOwn($"ctx != nullptr && ctx->cudnn != nullptr && {call} != nullptr", $"{name}_cudnn(static_cast<cudnnHandle_t>(ctx->cudnn), ctx, {x}, {weights}, {y}, stream)", finishLaunch, ownLaunch);
 
-        _entryLines.Add("} else {");
-        _entryLines.Add("    " + ownLaunch);
-        _entryLines.Add("}");
-
-        var finishing = (operation.Bias is not null, operation.Epilogue is not null) switch
-        {
-            (true, true) => $", then {name}_finish adds the bias and applies the elementwise chain in place",
-            (true, false) => $", then {name}_finish adds the bias in place",
-            (false, true) => $", then {name}_finish applies the elementwise chain in place",
-            _ => "",
-        };
-        return $"cuDNN {call}{(g.Groups > 1 ? Invariant($" ({g.Groups} groups)") : "")}, algorithm by cuDNN's heuristics, default math (TF32 tensor cores allowed, as eager's fp32 convolutions){finishing}; {name} ({ownStrategy}) runs instead when ctx->cudnn is NULL";
+        return $"cuDNN {call}{(g.Groups > 1 ? Invariant($" ({g.Groups} groups)") : "")}, algorithm by cuDNN's heuristics, default math (TF32 tensor cores allowed, as eager's fp32 convolutions){finish.Describe(name)}; {name} ({ownStrategy}) runs instead when ctx->cudnn is NULL";
     }
 
-    /// <summary>
-    /// Writes <c>{name}_finish</c>, which adds the per-channel bias and applies the epilogue to cuDNN's output in place,
-    /// and its launcher; returns the entry's launch line.
-    /// </summary>
-    private string WriteConvolutionFinishKernel(ConvolutionOp operation, ConvolutionGeometry g, string name, FusedCode epilogue)
-    {
-        var kernel = $"{name}_finish";
-        var hasBias = operation.Bias is not null;
-        var count = operation.Result.Shape.ElementCount;
-        var w = _kernels;
-        w.Line($"// {kernel}: {(hasBias ? "the bias" : "")}{(hasBias && operation.Epilogue is not null ? " and " : "")}{(operation.Epilogue is null ? "" : "the epilogue")} of {name}, in place on cuDNN's output; one thread per element, grid-stride.");
-        var biasParameter = hasBias ? "const float* __restrict__ bias, " : "";
-        w.Open($"__global__ void __launch_bounds__({FinishThreads}) {kernel}({biasParameter}{epilogue.KernelParameters}float* y)");
-        w.Line($"constexpr int64_t kCount = {count};");
-        w.Open($"for (int64_t o = (int64_t)blockIdx.x * {FinishThreads} + threadIdx.x; o < kCount; o += (int64_t)gridDim.x * {FinishThreads})");
-        var value = hasBias ? Invariant($"y[o] + __ldg(bias + (o / {g.OutputPixels}) % {g.OutputChannels})") : "y[o]";
-        w.Line($"y[o] = {epilogue.Apply(value, "o")};");
-        w.Close();
-        w.Close();
-        w.Line();
+    private static string Join(IEnumerable<long> values) => string.Join(", ", values.Select(CudaLiteral.Format));
 
-        var blocks = Math.Min((count + FinishThreads - 1) / FinishThreads, MaxGridBlocks);
-        w.Open($"void launch_{kernel}({(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* y, cudaStream_t stream)");
-        w.Line($"{kernel}<<<{blocks}, {FinishThreads}, 0, stream>>>({(hasBias ? "bias, " : "")}{epilogue.Arguments}y);");
-        w.Close();
-        w.Line();
-        return LaunchLine(kernel, [.. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);
-    }
-
-    /// <summary>Row-major strides, in elements, of a tensor of <paramref name="extents"/>.</summary>
-    private static int[] Strides(int[] extents)
-    {
-        var strides = new int[extents.Length];
-        var below = 1L;
-        for (var d = extents.Length - 1; d >= 0; d--)
-        {
-            strides[d] = (int)below;
-            below *= extents[d];
-        }
-
-        return strides;
-    }
-
-    private static string Join(IEnumerable<int> values) => string.Join(", ", values.Select(v => CudaLiteral.Format((long)v)));
+    /// <summary>Row-major strides, in elements, of a packed tensor of <paramref name="shape"/>.</summary>
+    private static IEnumerable<long> Strides(Shape shape) => Enumerable.Range(0, shape.Rank).Select(shape.Stride);
 }
