@@ -90,6 +90,22 @@ internal sealed class DeviceBuffer : IDisposable
         }
     }
 
+    /// <summary>Copies <paramref name="data"/> rotated left by <paramref name="shiftBytes"/> (<see cref="FreshRotation.Segments"/>).</summary>
+    public void UploadRotated(HostBytes data, long shiftBytes)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length != SizeBytes)
+        {
+            throw new ArgumentException($"Upload of {data.Length} bytes into a {SizeBytes}-byte buffer.", nameof(data));
+        }
+
+        foreach (var (sourceOffset, destinationOffset, length) in FreshRotation.Segments(data.Length, shiftBytes))
+        {
+            var destination = Pointer + (nint)(destinationOffset - sourceOffset);
+            data.ForEachRange(sourceOffset, length, (offset, bytes) => CudaRuntime.CopyHostToDevice(destination + (nint)offset, bytes));
+        }
+    }
+
     /// <summary>
     /// Fills the payload with <paramref name="tile"/> repeated (the last copy cut short): a poison pattern of whole
     /// elements, so every element gets one whatever the buffer's size.

@@ -183,18 +183,21 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
 
     /// <summary>
     /// The fresh-memory check: writes <see cref="FreshInputs"/> into input set <paramref name="inputSet"/>'s buffers (addresses
-    /// the candidate has seen, holding data it has not), runs as <see cref="Run"/> does and times that one call with events;
-    /// then puts the set's own data back. A result cached by address comes back stale, and the worker's check against the
-    /// fresh seed's reference rejects it; the call time is the baseline that repeated calls are compared with.
+    /// the candidate has seen, holding data it has not), runs as <see cref="Run"/> does and times that call with events;
+    /// then times calls on the fresh data rotated by one and by two elements (<see cref="FreshRotation"/>), also never seen,
+    /// and puts the set's own data back. A result cached by address comes back stale, and the worker's check against the
+    /// fresh seed's reference rejects it; the fastest of the calls is the baseline that repeated calls are compared with.
     /// </summary>
     /// <remarks>
-    /// The call is timed as a timed sample is (AbiRunner.TakeSampleMicroseconds): an L2-flush memset queued on the stream
+    /// Each call is timed as a timed sample is (AbiRunner.TakeSampleMicroseconds): an L2-flush memset queued on the stream
     /// before the start event, so the host's launch overhead hides behind it, and a device synchronize before the end
-    /// event. Before it, <see cref="FreshWarmUpCalls"/> untimed calls on another set, which the candidate has seen, bring
+    /// event. Before them, <see cref="FreshWarmUpCalls"/> untimed calls on another set, which the candidate has seen, bring
     /// the GPU's clocks up. Timed as a lone call on an idle GPU instead, an honest 13 µs relu took 70 µs, 5.3× its timed
-    /// median, and the cached-result comparison read that as reuse (H100, 2026-12-07: 50 of 50 honest variants of a 4 MiB
-    /// problem rejected; on 512 MiB problems the lone call was 40–70 µs over the median too). A cache still misses on
-    /// the fresh call: its data was never seen, whatever came before it.
+    /// median (H100, 2026-12-07: 50 of 50 honest variants rejected). With the warm-up but one call, 2 of 50 still took
+    /// 44.8 and 120.4 µs against 12.7 µs medians while 16 compiles loaded the host: the end event waits for the host's
+    /// synchronize to return, so one late wake-up multiplies a tiny kernel's time. The fastest of three rarely has one.
+    /// A cache misses on all three: each sees bytes it never saw. A rotated call that fails without losing the context
+    /// only drops its time (rotation can break properties of the data, such as sortedness, that a kernel may assume).
     /// </remarks>
     public (CallOutcome Outcome, double? CallMicroseconds) RunFresh(int inputSet, IReadOnlyList<string> outputPaths, nint stream)
     {
@@ -204,6 +207,8 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
             _deviceInputs[inputSet][i].Upload(fresh[i].Data);
         }
 
+        var leadInBytes = 0L;
+        var leadIn = (nint)0;
         try
         {
             if (_deviceInputs.Length > 1
@@ -212,22 +217,42 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
                 return (warm, null);
             }
 
-            var leadInBytes = L2FlushBytes(TimingOptions.Default.L2FlushFactor, _device);
-            var leadIn = leadInBytes > 0 ? CudaRuntime.Malloc(leadInBytes) : 0;
-            try
+            leadInBytes = L2FlushBytes(TimingOptions.Default.L2FlushFactor, _device);
+            leadIn = leadInBytes > 0 ? CudaRuntime.Malloc(leadInBytes) : 0;
+            var (outcome, fastest) = RunChecked(inputSet, fresh, outputPaths, stream, keepOutputs: false, leadIn, leadInBytes);
+            if (outcome.HasFailure || !FreshRotation.Usable(fresh))
             {
-                return RunChecked(inputSet, fresh, outputPaths, stream, keepOutputs: false, leadIn, leadInBytes);
+                return (outcome, fastest);
             }
-            finally
+
+            foreach (var shift in FreshRotation.ShiftsElements)
             {
-                if (leadIn != 0)
+                for (var i = 0; i < fresh.Length; i++)
                 {
-                    _ = CudaRuntime.FreeCode(leadIn);
+                    _deviceInputs[inputSet][i].UploadRotated(fresh[i].Data, (long)shift * fresh[i].DataType.ElementBytes());
+                }
+
+                var (rotated, callMicroseconds) = TimeCall(inputSet, stream, leadIn, leadInBytes);
+                if (rotated.Fatal)
+                {
+                    return (rotated, null);
+                }
+
+                if (!rotated.HasFailure && callMicroseconds < fastest)
+                {
+                    fastest = callMicroseconds;
                 }
             }
+
+            return (outcome, fastest);
         }
         finally
         {
+            if (leadIn != 0)
+            {
+                _ = CudaRuntime.FreeCode(leadIn);
+            }
+
             for (var i = 0; i < fresh.Length; i++)
             {
                 _deviceInputs[inputSet][i].Upload(_hostInputs[inputSet][i].Data);
@@ -270,40 +295,15 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
             _deviceOutputs[o].FillRepeating(_outputPoison[o]);
         }
 
-        foreach (var buffer in AllBuffers())
-        {
-            buffer.ResetCanaries();
-        }
-
-        // The uploads and memsets above ran on the legacy default stream; finish them before the candidate starts (the
-        // blocking harness stream would wait for them anyway; this keeps the order explicit).
-        CudaRuntime.DeviceSynchronize();
-        using var start = CudaEvent.Create();
-        using var end = CudaEvent.Create();
-        if (leadIn != 0)
-        {
-            CudaRuntime.MemsetAsync(leadIn, 0, leadInBytes, stream);
-        }
-
-        start.Record(stream);
-        var returnCode = Invoke(inputSet, stream);
-        var outcome = Complete(returnCode, CudaRuntime.DeviceSynchronizeCode());
+        var (outcome, callMicroseconds) = TimeCall(inputSet, stream, leadIn, leadInBytes);
         if (outcome.HasFailure)
         {
             return (outcome, null);
         }
 
-        end.Record(stream);
-        end.Synchronize();
-        var callMicroseconds = CudaEvent.ElapsedMilliseconds(start, end) * 1000.0;
-        if (FindCanaryDamage(inputSet) is { } damage)
-        {
-            return (CallOutcome.Failed(FailureKind.OutOfBoundsWrite, damage, returnCode), null);
-        }
-
         if (FindModifiedInput(inputSet, expectedInputs) is { } modified)
         {
-            return (CallOutcome.Failed(FailureKind.InputModified, modified, returnCode), null);
+            return (CallOutcome.Failed(FailureKind.InputModified, modified, outcome.ReturnCode), null);
         }
 
         for (var o = 0; o < _deviceOutputs.Length; o++)
@@ -336,6 +336,41 @@ internal sealed unsafe partial class LoadedCandidate : IDisposable
         Cudnn?.Dispose();
         Cublas?.Dispose();
         NativeLibrary.Free(_library);
+    }
+
+    // One call timed with events (the timed samples' way: leadIn as in RunChecked), then the canaries checked; the
+    // outcome's failure, if any, and the time otherwise. Canaries are reset first; outputs are neither poisoned nor read.
+    private (CallOutcome Outcome, double? CallMicroseconds) TimeCall(int inputSet, nint stream, nint leadIn, long leadInBytes)
+    {
+        foreach (var buffer in AllBuffers())
+        {
+            buffer.ResetCanaries();
+        }
+
+        // The uploads and memsets before this ran on the legacy default stream; finish them before the candidate starts
+        // (the blocking harness stream would wait for them anyway; this keeps the order explicit).
+        CudaRuntime.DeviceSynchronize();
+        using var start = CudaEvent.Create();
+        using var end = CudaEvent.Create();
+        if (leadIn != 0)
+        {
+            CudaRuntime.MemsetAsync(leadIn, 0, leadInBytes, stream);
+        }
+
+        start.Record(stream);
+        var returnCode = Invoke(inputSet, stream);
+        var outcome = Complete(returnCode, CudaRuntime.DeviceSynchronizeCode());
+        if (outcome.HasFailure)
+        {
+            return (outcome, null);
+        }
+
+        end.Record(stream);
+        end.Synchronize();
+        var callMicroseconds = CudaEvent.ElapsedMilliseconds(start, end) * 1000.0;
+        return FindCanaryDamage(inputSet) is { } damage
+            ? (CallOutcome.Failed(FailureKind.OutOfBoundsWrite, damage, returnCode), null)
+            : (outcome, callMicroseconds);
     }
 
     private IEnumerable<DeviceBuffer> AllBuffers() => _deviceOutputs.Concat(_deviceInputs.SelectMany(set => set));

@@ -27,6 +27,9 @@ public sealed class HostBytes
     /// <summary>A view of one stretch that two instances share: same offset, same length, one span from each.</summary>
     public delegate void SegmentAction(long offset, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second);
 
+    /// <summary>One contiguous stretch of a range: its offset in the whole and its bytes.</summary>
+    public delegate void RangeAction(long offset, ReadOnlySpan<byte> bytes);
+
     public long Length { get; }
 
     /// <summary>Bytes per chunk (the last chunk may be shorter).</summary>
@@ -152,6 +155,28 @@ public sealed class HostBytes
     {
         ArgumentNullException.ThrowIfNull(other);
         return Length == other.Length && CommonPrefixLength(other) == Length;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="action"/> on the contiguous stretches of bytes [<paramref name="offset"/>,
+    /// <paramref name="offset"/> + <paramref name="length"/>), in order.
+    /// </summary>
+    public void ForEachRange(long offset, long length, RangeAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        if (offset < 0 || length < 0 || offset + length > Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"Bytes [{offset}, {offset + length}) are not within the {Length} held.");
+        }
+
+        var end = offset + length;
+        while (offset < end)
+        {
+            var (chunk, start) = Locate(offset);
+            var count = (int)Math.Min(chunk.Length - start, end - offset);
+            action(offset, chunk.AsSpan(start, count));
+            offset += count;
+        }
     }
 
     private (byte[] Chunk, int Start) Locate(long offset) =>
