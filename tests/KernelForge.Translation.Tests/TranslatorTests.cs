@@ -307,6 +307,26 @@ public sealed class TranslatorTests
         Assert.Contains(border, result.Source, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Translate_BmmWithMoreBatchesThanGridZ_FoldsTheBatchIntoGridX()
+    {
+        // 70000 products of [1, 64] x [64, 100] (a chunked einsum's shape): gridDim.z holds 65535, so each of the two
+        // column tiles of each product is one block along x.
+        var graph = """
+            {"schema_version": 1, "inputs": [{"name": "a", "shape": [70000, 1, 64], "dtype": "float32", "role": "input"}, {"name": "b", "shape": [70000, 64, 100], "dtype": "float32", "role": "input"}],
+             "nodes": [{"name": "out", "target": "aten.bmm.default", "args": [{"node": "a"}, {"node": "b"}], "kwargs": {}, "shape": [70000, 1, 100], "dtype": "float32"}],
+             "outputs": ["out"]}
+            """;
+
+        var result = new Translator().Translate(graph, new Dictionary<KernelKind, Schedule> { [KernelKind.Matmul] = new(256, 1, 4) });
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Contains("k0_matmul<<<dim3(140000, 1, 1), 256, 0, stream>>>", result.Source, StringComparison.Ordinal);
+        Assert.Contains("const float* ab = a + (int64_t)(blockIdx.x / 2u) * (kM * kK);", result.Source, StringComparison.Ordinal);
+        Assert.Contains("col0 = (int)(blockIdx.x % 2u) * kTile;", result.Source, StringComparison.Ordinal);
+        Assert.DoesNotContain("blockIdx.z", result.Source, StringComparison.Ordinal);
+    }
+
     private static string Graph(int[] shape, string nodes, string output) =>
         $$"""{"schema_version": 1, "inputs": [{"name": "x", "shape": [{{string.Join(", ", shape)}}], "dtype": "float32", "role": "input"}], "nodes": [{{nodes}}], "outputs": ["{{output}}"]}""";
 

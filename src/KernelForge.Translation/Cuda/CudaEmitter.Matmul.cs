@@ -33,11 +33,18 @@ public sealed partial class CudaEmitter
             return;
         }
 
-        if (rowTiles > MaxGridBlocksYZ || batch > MaxGridBlocksYZ || columnTiles > int.MaxValue || k > int.MaxValue - TileK)
+        // More batches than gridDim.z holds: the batch shares gridDim.x with the column tiles (block x = batch * tiles + tile).
+        var foldBatch = batch > MaxGridBlocksYZ;
+        if (rowTiles > MaxGridBlocksYZ || columnTiles * (foldBatch ? batch : 1) > int.MaxValue || k > int.MaxValue - TileK)
         {
-            _diagnostics.Error(origin, Invariant($"{operation.Describe()} needs a grid of {columnTiles} x {rowTiles} x {batch} blocks over K = {k}; the kernel allows at most 65535 row tiles and batches, and K below 2^31 - 16."));
+            _diagnostics.Error(origin, Invariant($"{operation.Describe()} needs a grid of {columnTiles} x {rowTiles} x {batch} blocks over K = {k}; the kernel allows at most 65535 row tiles, 2^31 - 1 column tiles times batches, and K below 2^31 - 16."));
             return;
         }
+
+        var (batchIndex, columnTile) = foldBatch
+            ? (Invariant($"(blockIdx.x / {columnTiles}u)"), Invariant($"(blockIdx.x % {columnTiles}u)"))
+            : ("blockIdx.z", "blockIdx.x");
+        var grid = foldBatch ? Invariant($"dim3({columnTiles * batch}, {rowTiles}, 1)") : Invariant($"dim3({columnTiles}, {rowTiles}, {batch})");
 
         var name = NextKernelName("matmul");
         var w = _kernels;
@@ -55,9 +62,9 @@ public sealed partial class CudaEmitter
         w.Line("__shared__ float s_a[kTileK][kTile + 1];  // [k][row]; +1: fewer bank conflicts where a load transposes");
         w.Line("__shared__ float s_b[kTileK][kTile + 1];  // [k][column]");
         w.Line("const int tx = threadIdx.x % kSide, ty = threadIdx.x / kSide;");
-        w.Line($"const {index} row0 = ({index})blockIdx.y * kTile, col0 = ({index})blockIdx.x * kTile;");
-        w.Line("const float* ab = a + (int64_t)blockIdx.z * (kM * kK);");
-        w.Line("const float* bb = b + (int64_t)blockIdx.z * (kK * kN);");
+        w.Line($"const {index} row0 = ({index})blockIdx.y * kTile, col0 = ({index}){columnTile} * kTile;");
+        w.Line($"const float* ab = a + (int64_t){batchIndex} * (kM * kK);");
+        w.Line($"const float* bb = b + (int64_t){batchIndex} * (kK * kN);");
         WriteTiledProductLoop(w, index, () =>
         {
             WriteTileLoad(w, threads, index, "s_a", "row", "ab", operation.TransposeLeft
@@ -67,7 +74,7 @@ public sealed partial class CudaEmitter
                 ? ("// B stored [N, K] (transposed): consecutive threads read along a column.", Invariant($"const int r = threadIdx.x / kTileK + l * ({threads} / kTileK), k = threadIdx.x % kTileK;"), "gr * kK + gk")
                 : ("// B stored [K, N]: consecutive threads read consecutive columns.", Invariant($"const int k = threadIdx.x / kTile + l * ({threads} / kTile), r = threadIdx.x % kTile;"), "gk * kN + gr"), "col0", "kN");
         });
-        w.Line("float* cb = c + (int64_t)blockIdx.z * (kM * kN);");
+        w.Line($"float* cb = c + (int64_t){batchIndex} * (kM * kN);");
         w.Directive("#pragma unroll");
         w.Open("for (int i = 0; i < kItems; ++i)");
         w.Line($"const {index} row = row0 + ty + i * kSide;");
@@ -75,14 +82,14 @@ public sealed partial class CudaEmitter
         w.Open("for (int j = 0; j < kItems; ++j)");
         w.Line($"const {index} col = col0 + tx + j * kSide;");
         var value = hasBias ? $"acc[i][j] + __ldg(bias + {BiasIndex(_values[operation.Bias!].Shape)})" : "acc[i][j]";
-        w.Line($"if (row < kM && col < kN) cb[row * kN + col] = {epilogue.Apply(value, "(int64_t)blockIdx.z * (kM * kN) + row * kN + col")};");
+        w.Line($"if (row < kM && col < kN) cb[row * kN + col] = {epilogue.Apply(value, $"(int64_t){batchIndex} * (kM * kN) + row * kN + col")};");
         w.Close();
         w.Close();
         w.Close();
         w.Line();
 
         w.Open($"void launch_{name}(const float* a, const float* b, {(hasBias ? "const float* bias, " : "")}{epilogue.LauncherParameters}float* c, cudaStream_t stream)");
-        w.Line($"{name}<<<dim3({columnTiles}, {rowTiles}, {batch}), {threads}, 0, stream>>>(a, b, {(hasBias ? "bias, " : "")}{epilogue.Arguments}c);");
+        w.Line($"{name}<<<{grid}, {threads}, 0, stream>>>(a, b, {(hasBias ? "bias, " : "")}{epilogue.Arguments}c);");
         w.Close();
         w.Line();
         var ownLaunch = LaunchLine(name, [operation.Left, operation.Right, .. hasBias ? new[] { operation.Bias! } : [], .. epilogue.Loads, operation.Result.Name]);

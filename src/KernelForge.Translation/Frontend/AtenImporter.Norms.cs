@@ -19,7 +19,7 @@ namespace KernelForge.Translation.Frontend;
 /// </remarks>
 internal sealed partial class AtenImporter
 {
-    private const string StatisticsReason = "the saved mean and rstd results of a batch or group norm (used for training) are not supported yet";
+    private const string StatisticsReason = "the statistics a batch or group norm returns beside its result (the saved mean and rstd for training's backward, a batch norm's updated running statistics) are not supported yet where read";
 
     private bool ImportBatchNorm(ExportedNode node)
     {

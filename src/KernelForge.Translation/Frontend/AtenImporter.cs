@@ -47,12 +47,21 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
             ImportInput(input);
         }
 
+        var read = ReadNames(graph);
         for (var index = 0; index < graph.Nodes.Length; index++)
         {
             var node = graph.Nodes[index];
             if (!_names.Add(node.Name))
             {
                 _diagnostics.Error(node.Name, "the graph defines this name twice; export the graph again.");
+                continue;
+            }
+
+            if (IsGetItem(node) && !read.Contains(node.Name))
+            {
+                // An element nothing reads: a training-mode batch norm's new running statistics, which torch.export
+                // returns as buffer updates that the worker leaves out of the outputs. Refused elements are refused
+                // only where read, so it is skipped rather than imported.
                 continue;
             }
 
@@ -72,6 +81,40 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         }
 
         return _diagnostics.HasErrors ? null : new IRGraph([.. _inputs], [.. _operations], outputs.ToImmutable());
+    }
+
+    private static bool IsGetItem(ExportedNode node) => node.Target is "getitem" or "operator.getitem" or "_operator.getitem";
+
+    /// <summary>Every name a node's arguments or the graph's outputs refer to.</summary>
+    private static HashSet<string> ReadNames(ExportedGraph graph)
+    {
+        var names = new HashSet<string>(graph.Outputs, StringComparer.Ordinal);
+        foreach (var node in graph.Nodes)
+        {
+            foreach (var argument in node.Args.Concat(node.Kwargs.Select(pair => pair.Value)))
+            {
+                AddReferences(argument, names);
+            }
+        }
+
+        return names;
+    }
+
+    private static void AddReferences(NodeArgument argument, HashSet<string> names)
+    {
+        switch (argument)
+        {
+            case NodeReference reference:
+                names.Add(reference.Name);
+                break;
+            case ListArgument list:
+                foreach (var item in list.Items)
+                {
+                    AddReferences(item, names);
+                }
+
+                break;
+        }
     }
 
     private void ImportInput(ExportedInput input)
@@ -125,7 +168,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
 
     private bool ImportNode(ExportedNode node) => node.Target switch
     {
-        "getitem" or "operator.getitem" or "_operator.getitem" => ImportGetItem(node),
+        _ when IsGetItem(node) => ImportGetItem(node),
         _ when UnaryTargets.TryGetValue(node.Target, out var kind) => ImportUnary(node, kind),
         _ when BinaryTargets.TryGetValue(node.Target, out var kind) => ImportBinary(node, kind),
         "aten.gelu.default" => ImportGelu(node),

@@ -67,6 +67,37 @@ public sealed class NormImportTests
     }
 
     [Fact]
+    public void Read_TrainingBatchNormWithRunningStatistics_UnreadStatisticsSkipped()
+    {
+        // torch.export of a training-mode nn.BatchNorm2d (track_running_stats=True): the new running statistics are
+        // elements 3 and 4, read by nothing once the worker leaves buffer updates out of the outputs.
+        var graph = Read("""
+            {"name": "t", "target": "aten._native_batch_norm_legit_functional.default", "args": [{"node": "x"}, {"node": "w"}, {"node": "b"}, {"node": "rm"}, {"node": "rv"}, true, 0.1, 1e-05], "kwargs": {}, "shape": [[2, 6, 5, 7], [6], [6], [6], [6]], "dtype": ["float32", "float32", "float32", "float32", "float32"]},
+            {"name": "out", "target": "getitem", "args": [{"node": "t"}, 0], "kwargs": {}, "shape": [2, 6, 5, 7], "dtype": "float32"},
+            {"name": "new_mean", "target": "getitem", "args": [{"node": "t"}, 3], "kwargs": {}, "shape": [6], "dtype": "float32"},
+            {"name": "new_var", "target": "getitem", "args": [{"node": "t"}, 4], "kwargs": {}, "shape": [6], "dtype": "float32"}
+            """);
+
+        var norm = Assert.Single(graph.Operations.OfType<ChannelNormOp>());
+        Assert.Equal(("w", "b"), (norm.Weight, norm.Bias));
+        Assert.Empty(IRVerifier.Verify(graph));
+    }
+
+    [Fact]
+    public void Read_RunningStatisticsOfTrainingBatchNormRead_Refused()
+    {
+        var result = ReadResult("""
+            {"name": "t", "target": "aten._native_batch_norm_legit_functional.default", "args": [{"node": "x"}, {"node": "w"}, {"node": "b"}, {"node": "rm"}, {"node": "rv"}, true, 0.1, 1e-05], "kwargs": {}, "shape": [[2, 6, 5, 7], [6], [6], [6], [6]], "dtype": ["float32", "float32", "float32", "float32", "float32"]},
+            {"name": "y", "target": "getitem", "args": [{"node": "t"}, 0], "kwargs": {}, "shape": [2, 6, 5, 7], "dtype": "float32"},
+            {"name": "new_mean", "target": "getitem", "args": [{"node": "t"}, 3], "kwargs": {}, "shape": [6], "dtype": "float32"},
+            {"name": "out", "target": "aten.mul.Tensor", "args": [{"node": "y"}, {"node": "new_mean"}], "kwargs": {}, "shape": [2, 6, 5, 7], "dtype": "float32"}
+            """);
+
+        Assert.Null(result.Graph);
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("saved mean and rstd", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Read_SavedMeanOfGroupNormRead_RefusedNamingIt()
     {
         var result = ReadResult("""
