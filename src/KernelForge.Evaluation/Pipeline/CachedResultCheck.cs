@@ -4,7 +4,7 @@ namespace KernelForge.Evaluation.Pipeline;
 
 /// <summary>
 /// Catches results reused across calls (a cache keyed by an input checksum): the timed calls rotate over input sets
-/// the candidate has seen, so a cache hits there, while the one call on never-seen inputs (the fresh-memory run) has to
+/// the candidate has seen, so a cache hits there, while the calls on never-seen inputs (the fresh-memory run) have to
 /// compute. Repeated calls much faster than that call mean the timed loop did not measure the computation.
 /// </summary>
 /// <remarks>

@@ -262,7 +262,7 @@ public sealed partial class EvaluationSession
             }
 
             attempt.Explain("cached_result", true, freshCallMicroseconds is { } freshUs
-                ? (FormattableString)$"timed median {candidateTiming.MedianMicroseconds:F2} µs vs one call on never-seen inputs {freshUs:F2} µs: repeated calls are not suspiciously faster"
+                ? (FormattableString)$"timed median {candidateTiming.MedianMicroseconds:F2} µs vs the fastest call on never-seen inputs {freshUs:F2} µs: repeated calls are not suspiciously faster"
                 : $"not run (no fresh-memory call)");
 
             var reference = await TimeReferenceAsync(problem, request.Timing, cancellationToken);
