@@ -6,13 +6,24 @@
 #     torch.compile are loaded and timed once, each kernel checked and timed), one problem at a time, until BUDGET_S
 #     seconds have passed since the start.
 # Results: $OUT/timed/<problem>.json (kforge verify --json), <problem>.err, translate logs, kernels/<problem>/*.cu.
-# Table: python3 tests/gpu/speed_table.py $OUT/timed/*.json. The reports are also bundled as $OUT/timed-reports.tgz: on a
+# Table: python3 tests/gpu/speed_table.py $OUT/timed/*.json. PROBLEMS=level1,level2 times every problem of those levels
+# (translations first, about 20 s each over 6 jobs; SKIP= leaves some out). The reports are also bundled as
+# $OUT/timed-reports.tgz: on a
 # device call, delete $OUT/timed after the script, since only a few loose files come back.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-artifacts/gpu}/timed"
 budget="${BUDGET_S:-400}"
 problems="${PROBLEMS:-hardswish,log_softmax,layer_norm,conv2d:tf32}"
+# PROBLEMS=level1,level2 (or all) names every problem of those levels, for the suite's speed table (about 35 s a problem:
+# split it over device calls with SKIP=stem,stem,... listing the ones already timed).
+if [[ $problems =~ ^(all|level[0-9](,level[0-9])*)$ ]]; then
+  [[ $problems == all ]] && problems=level1,level2,level3
+  problems=$(for level in ${problems//,/ }; do ls problems/"$level"/*.py; done | xargs -n1 basename | sed 's/\.py$//' | paste -sd, -)
+fi
+if [[ -n ${SKIP:-} ]]; then
+  problems=$(tr , '\n' <<< "$problems" | grep -vxF -f <(tr , '\n' <<< "$SKIP") | paste -sd, -)
+fi
 mkdir -p "$out/kernels"
 export PATH=/usr/local/cuda/bin:$PATH PYTHONUNBUFFERED=1
 start=$(date +%s)
