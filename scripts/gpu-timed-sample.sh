@@ -8,8 +8,7 @@
 # Results: $OUT/timed/<problem>.json (kforge verify --json), <problem>.err, translate logs, kernels/<problem>/*.cu.
 # Table: python3 tests/gpu/speed_table.py $OUT/timed/*.json. PROBLEMS=level1,level2 times every problem of those levels
 # (translations first, about 20 s each over 6 jobs; SKIP= leaves some out). The reports are also bundled as
-# $OUT/timed-reports.tgz: on a
-# device call, delete $OUT/timed after the script, since only a few loose files come back.
+# $OUT/timed-reports.tgz: on a device call, delete $OUT/timed after the script, since only a few loose files come back.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${OUT:-artifacts/gpu}/timed"
