@@ -47,7 +47,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
             ImportInput(input);
         }
 
-        var read = ReadNames(graph);
+        var live = LiveNames(graph);
         for (var index = 0; index < graph.Nodes.Length; index++)
         {
             var node = graph.Nodes[index];
@@ -57,11 +57,12 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
                 continue;
             }
 
-            if (IsGetItem(node) && !read.Contains(node.Name))
+            if (!live.Contains(node.Name))
             {
-                // An element nothing reads: a training-mode batch norm's new running statistics, which torch.export
-                // returns as buffer updates that the worker leaves out of the outputs. Refused elements are refused
-                // only where read, so it is skipped rather than imported.
+                // Nothing the outputs depend on reads it: a training-mode batch norm's new running statistics and
+                // num_batches_tracked + 1, buffer updates that torch.export returns and the worker leaves out of the
+                // outputs. Skipped rather than imported, so an op the translator cannot lower does not refuse a
+                // problem whose results never use it.
                 continue;
             }
 
@@ -85,19 +86,29 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
 
     private static bool IsGetItem(ExportedNode node) => node.Target is "getitem" or "operator.getitem" or "_operator.getitem";
 
-    /// <summary>Every name a node's arguments or the graph's outputs refer to.</summary>
-    private static HashSet<string> ReadNames(ExportedGraph graph)
+    /// <summary>
+    /// The outputs and every node they depend on, found backwards; in-place ops (a traced graph's <c>relu_</c>) count
+    /// as live whatever reads them, since they change a tensor others read.
+    /// </summary>
+    private static HashSet<string> LiveNames(ExportedGraph graph)
     {
-        var names = new HashSet<string>(graph.Outputs, StringComparer.Ordinal);
-        foreach (var node in graph.Nodes)
+        var live = new HashSet<string>(graph.Outputs, StringComparer.Ordinal);
+        for (var index = graph.Nodes.Length - 1; index >= 0; index--)
         {
+            var node = graph.Nodes[index];
+            if (!live.Contains(node.Name) && !InPlaceTarget.IsMatch(node.Target))
+            {
+                continue;
+            }
+
+            live.Add(node.Name);
             foreach (var argument in node.Args.Concat(node.Kwargs.Select(pair => pair.Value)))
             {
-                AddReferences(argument, names);
+                AddReferences(argument, live);
             }
         }
 
-        return names;
+        return live;
     }
 
     private static void AddReferences(NodeArgument argument, HashSet<string> names)

@@ -84,6 +84,27 @@ public sealed class NormImportTests
     }
 
     [Fact]
+    public void Read_TrainingBatchNormAsTorch211ExportsIt_BufferUpdatesSkipped()
+    {
+        // The buffer updates of a training-mode BatchNorm as torch 2.11 exports them: the new running statistics, and
+        // num_batches_tracked + 1, an int64 op the translator refuses where its result is used. Nothing reads either.
+        var result = GraphReader.Read($$"""
+            {"schema_version": 1, "inputs": [{"name": "x", "shape": [2, 6, 5, 7], "dtype": "float32", "role": "input"}{{Vectors}},
+               {"name": "nbt", "shape": [], "dtype": "int64", "role": "buffer"}],
+             "nodes": [{"name": "add", "target": "aten.add.Tensor", "args": [{"node": "nbt"}, 1], "kwargs": {}, "shape": [], "dtype": "int64"},
+                       {"name": "t", "target": "aten._native_batch_norm_legit_functional.default", "args": [{"node": "x"}, {"node": "w"}, {"node": "b"}, {"node": "rm"}, {"node": "rv"}, true, 0.1, 1e-05], "kwargs": {}, "shape": [[2, 6, 5, 7], [6], [6], [6], [6]], "dtype": ["float32", "float32", "float32", "float32", "float32"]},
+                       {"name": "y", "target": "getitem", "args": [{"node": "t"}, 0], "kwargs": {}, "shape": [2, 6, 5, 7], "dtype": "float32"},
+                       {"name": "new_mean", "target": "getitem", "args": [{"node": "t"}, 3], "kwargs": {}, "shape": [6], "dtype": "float32"},
+                       {"name": "new_var", "target": "getitem", "args": [{"node": "t"}, 4], "kwargs": {}, "shape": [6], "dtype": "float32"},
+                       {"name": "out", "target": "aten.relu.default", "args": [{"node": "y"}], "kwargs": {}, "shape": [2, 6, 5, 7], "dtype": "float32"}],
+             "outputs": ["out"]}
+            """);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.Graph!.Operations.OfType<ChannelNormOp>());
+    }
+
+    [Fact]
     public void Read_RunningStatisticsOfTrainingBatchNormRead_Refused()
     {
         var result = ReadResult("""
