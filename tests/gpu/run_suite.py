@@ -333,7 +333,14 @@ def main() -> int:
     # Cold-cache compile latency: the first run of each distinct kernel above compiled with an empty cache.
     def built(row: dict, fmt: str, hit: bool) -> bool:
         return row.get("compile_seconds") is not None and row.get("cache_hit") is hit and row.get("format") == fmt
-    cold = [r["compile_seconds"] for r in suite.rows if built(r, "abi", False)]
+    # Translated kernels verified several sessions at a time (--check-only --verify-jobs N) compiled side by side: their
+    # times are reported for information, not held to the one-at-a-time target.
+    concurrent = args.check_only and args.verify_jobs > 1
+    side_by_side = [r["compile_seconds"] for r in suite.rows if built(r, "abi", False) and concurrent and r.get("translated")]
+    if side_by_side:
+        print(f"INFO  compile latency with {args.verify_jobs} sessions compiling at once: p50 "
+              f"{statistics.median(side_by_side):.2f} s over {len(side_by_side)} builds", flush=True)
+    cold = [r["compile_seconds"] for r in suite.rows if built(r, "abi", False) and not (concurrent and r.get("translated"))]
     warm = [r["compile_seconds"] for r in suite.rows if built(r, "abi", True)]
     ext = [r["compile_seconds"] for r in suite.rows if built(r, "torch_extension", False)]
     if ext:
