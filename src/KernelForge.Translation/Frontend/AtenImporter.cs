@@ -237,6 +237,8 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.prelu.default" or "aten._prelu_kernel.default" => ImportPrelu(node),
         "aten.mse_loss.default" or "aten.smooth_l1_loss.default" or "aten.huber_loss.default" => ImportPointwiseLoss(node),
         "aten.constant_pad_nd.default" => ImportConstantPad(node),
+        "aten.reflection_pad1d.default" or "aten.reflection_pad2d.default" or "aten.reflection_pad3d.default" => ImportBorderPad(node, reflect: true),
+        "aten.replication_pad1d.default" or "aten.replication_pad2d.default" or "aten.replication_pad3d.default" => ImportBorderPad(node, reflect: false),
         "aten.full.default" or "aten.full_like.default" or "aten.zeros.default" or "aten.ones.default" or "aten.zeros_like.default" or "aten.ones_like.default"
             or "aten.new_zeros.default" or "aten.new_ones.default" or "aten.new_full.default"
             or "aten.empty.memory_format" or "aten.empty_permuted.default" or "aten.empty_like.default" or "aten.fill.Scalar" => ImportFilled(node),
