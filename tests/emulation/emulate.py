@@ -398,6 +398,7 @@ CASES: dict[str, dict] = {
     "cat_three": {"inputs": [("a", [2, 3, 4], "input"), ("b", [2, 5, 4], "input"), ("c", [2, 1, 4], "input")],
                   "nodes": [("out", "aten.cat.default", [[node("a"), node("b"), node("c")], 1], {})], "outputs": ["out"]},
     "constant_pad": one("aten.constant_pad_nd.default", [2, 3, 4], [1, 2, 0, 3], -0.5),
+    "channel_shuffle_3_groups": one("aten.channel_shuffle.default", [2, 12, 3, 5], 3),
     "reflection_pad2d_uneven": one("aten.reflection_pad2d.default", [2, 3, 5, 6], [1, 3, 2, 0]),
     "reflection_pad1d": one("aten.reflection_pad1d.default", [3, 5, 9], [2, 1]),
     "reflection_pad3d_then_relu": {"inputs": [("x", [2, 2, 4, 5, 3], "input")],

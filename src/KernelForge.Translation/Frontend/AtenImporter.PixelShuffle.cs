@@ -3,10 +3,11 @@ using static System.FormattableString;
 
 namespace KernelForge.Translation.Frontend;
 
-/// <summary>pixel_shuffle and pixel_unshuffle: a view, one permute copy, a view, as ATen's own implementations write them.</summary>
+/// <summary>pixel_shuffle, pixel_unshuffle and channel_shuffle: a view, one permute copy, a view, as ATen's own implementations write them.</summary>
 /// <remarks>
 /// From native_functions.yaml: <c>pixel_shuffle(self, upscale_factor)</c>, <c>pixel_unshuffle(self, downscale_factor)</c>; both
-/// act on the last three axes <c>[C, H, W]</c> and keep any leading ones.
+/// act on the last three axes <c>[C, H, W]</c> and keep any leading ones. <c>channel_shuffle(self, groups)</c> acts on
+/// axis 1 of <c>[N, C, …]</c>.
 /// </remarks>
 internal sealed partial class AtenImporter
 {
@@ -56,6 +57,30 @@ internal sealed partial class AtenImporter
         int[] order = [.. Enumerable.Range(0, k), k, k + 2, k + 4, k + 1, k + 3];
         var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
         Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. lead, c * r * r, h, w]), x.DataType), permuted.Name));
+        return true;
+    }
+
+    /// <summary>
+    /// <c>channel_shuffle(self, groups)</c> (nn.ChannelShuffle): <c>[N, C, …]</c> viewed as <c>[N, g, C/g, …]</c>, the two
+    /// group axes swapped, viewed back as <c>[N, C, …]</c>.
+    /// </summary>
+    private bool ImportChannelShuffle(ExportedNode node)
+    {
+        if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "groups", out var groups)))
+        {
+            return false;
+        }
+
+        if (groups is not [var g and > 0] || x.Shape.Rank < 2 || x.Shape[1] % g != 0)
+        {
+            return Unsupported(node, Invariant($"channel_shuffle of {x.Shape} in {(groups is [var n] ? n : 0)} groups (the channels must divide into the groups)"));
+        }
+
+        var rest = x.Shape.Extents[2..];
+        var split = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of([x.Shape[0], g, x.Shape[1] / g, .. rest]), x.DataType), x.Name), isNodeResult: false);
+        int[] order = [0, 2, 1, .. Enumerable.Range(3, rest.Length)];
+        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
+        Emit(node, new ReshapeOp(x with { Name = node.Name }, permuted.Name));
         return true;
     }
 }

@@ -223,6 +223,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         "aten.stack.default" => ImportStack(node),
         "aten.split.Tensor" or "aten.split_with_sizes.default" or "aten.unsafe_split.Tensor" or "aten.unsafe_split_with_sizes.default" => ImportSplit(node),
         "aten.pixel_shuffle.default" => ImportPixelShuffle(node),
+        "aten.channel_shuffle.default" or "aten.native_channel_shuffle.default" => ImportChannelShuffle(node),
         "aten.pixel_unshuffle.default" => ImportPixelUnshuffle(node),
         "aten.unbind.int" => ImportUnbind(node),
         "aten.index_select.default" => ImportIndexSelect(node),
