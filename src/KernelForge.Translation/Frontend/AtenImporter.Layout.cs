@@ -56,6 +56,14 @@ internal sealed partial class AtenImporter
         return true;
     }
 
+    /// <summary>
+    /// Elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) of <paramref name="source"/>
+    /// along <paramref name="axis"/>, as a helper value named after the node and <paramref name="label"/>.
+    /// </summary>
+    private IRValue SliceOf(ExportedNode node, IRValue source, int axis, long start, long length, string label) =>
+        Emit(node, new SliceOp(new IRValue(FreshName($"{node.Name}_{label}"), Shape.Of([.. source.Shape.Extents.SetItem(axis, length)]), source.DataType),
+            source.Name, axis, start, 1), isNodeResult: false);
+
     private bool ImportSelect(ExportedNode node)
     {
         if (!(TryTensor(node, 0, "self", out var x) & TryIntList(node, 1, "dim", out var dims) & TryIntList(node, 2, "index", out var indices)))
@@ -80,7 +88,7 @@ internal sealed partial class AtenImporter
             return false;
         }
 
-        var slice = Emit(node, new SliceOp(new IRValue(FreshName(node.Name + "_slice"), Shape.Of([.. x.Shape.Extents.SetItem(axis, 1)]), x.DataType), x.Name, axis, at, 1), isNodeResult: false);
+        var slice = SliceOf(node, x, axis, at, 1, "slice");
         Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. x.Shape.Extents.RemoveAt(axis)]), x.DataType), slice.Name));
         return true;
     }

@@ -48,16 +48,16 @@ internal sealed partial class AtenImporter
             if (left > 0)
             {
                 parts.AddRange(reflect
-                    ? [Flipped(node, Slice(node, current, axis, 1, left), axis)]
-                    : Enumerable.Repeat(Slice(node, current, axis, 0, 1), (int)left));
+                    ? [Flipped(node, SliceOf(node, current, axis, 1, left, "border"), axis)]
+                    : Enumerable.Repeat(SliceOf(node, current, axis, 0, 1, "border"), (int)left));
             }
 
             parts.Add(current);
             if (right > 0)
             {
                 parts.AddRange(reflect
-                    ? [Flipped(node, Slice(node, current, axis, extent - 1 - right, right), axis)]
-                    : Enumerable.Repeat(Slice(node, current, axis, extent - 1, 1), (int)right));
+                    ? [Flipped(node, SliceOf(node, current, axis, extent - 1 - right, right, "border"), axis)]
+                    : Enumerable.Repeat(SliceOf(node, current, axis, extent - 1, 1, "border"), (int)right));
             }
 
             var shape = Shape.Of([.. current.Shape.Extents.SetItem(axis, extent + left + right)]);
@@ -73,10 +73,6 @@ internal sealed partial class AtenImporter
         Emit(node, new ReshapeOp(x with { Name = node.Name }, x.Name));
         return true;
     }
-
-    private IRValue Slice(ExportedNode node, IRValue source, int axis, long start, long length) =>
-        Emit(node, new SliceOp(new IRValue(FreshName(node.Name + "_border"), Shape.Of([.. source.Shape.Extents.SetItem(axis, length)]), source.DataType),
-            source.Name, axis, start, 1), isNodeResult: false);
 
     private IRValue Flipped(ExportedNode node, IRValue source, int axis) =>
         source.Shape[axis] == 1 ? source : Emit(node, new FlipOp(source with { Name = FreshName(node.Name + "_mirror") }, source.Name, [axis]), isNodeResult: false);

@@ -27,11 +27,7 @@ internal sealed partial class AtenImporter
         var lead = x.Shape.Extents[..^3];
         var (c, h, w) = (x.Shape[^3] / (r * r), x.Shape[^2], x.Shape[^1]);
         var k = lead.Length;
-        var split = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of([.. lead, c, r, r, h, w]), x.DataType), x.Name), isNodeResult: false);
-        int[] order = [.. Enumerable.Range(0, k), k, k + 3, k + 1, k + 4, k + 2];
-        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
-        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. lead, c, h * r, w * r]), x.DataType), permuted.Name));
-        return true;
+        return Regroup(node, x, [.. lead, c, r, r, h, w], [.. Enumerable.Range(0, k), k, k + 3, k + 1, k + 4, k + 2], [.. lead, c, h * r, w * r]);
     }
 
     /// <summary>
@@ -53,11 +49,7 @@ internal sealed partial class AtenImporter
         var lead = x.Shape.Extents[..^3];
         var (c, h, w) = (x.Shape[^3], x.Shape[^2] / r, x.Shape[^1] / r);
         var k = lead.Length;
-        var split = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of([.. lead, c, h, r, w, r]), x.DataType), x.Name), isNodeResult: false);
-        int[] order = [.. Enumerable.Range(0, k), k, k + 2, k + 4, k + 1, k + 3];
-        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
-        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of([.. lead, c * r * r, h, w]), x.DataType), permuted.Name));
-        return true;
+        return Regroup(node, x, [.. lead, c, h, r, w, r], [.. Enumerable.Range(0, k), k, k + 2, k + 4, k + 1, k + 3], [.. lead, c * r * r, h, w]);
     }
 
     /// <summary>
@@ -77,10 +69,15 @@ internal sealed partial class AtenImporter
         }
 
         var rest = x.Shape.Extents[2..];
-        var split = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of([x.Shape[0], g, x.Shape[1] / g, .. rest]), x.DataType), x.Name), isNodeResult: false);
-        int[] order = [0, 2, 1, .. Enumerable.Range(3, rest.Length)];
-        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(split.Shape, order), x.DataType), split.Name, [.. order]), isNodeResult: false);
-        Emit(node, new ReshapeOp(x with { Name = node.Name }, permuted.Name));
+        return Regroup(node, x, [x.Shape[0], g, x.Shape[1] / g, .. rest], [0, 2, 1, .. Enumerable.Range(3, rest.Length)], [.. x.Shape.Extents]);
+    }
+
+    /// <summary><paramref name="x"/> viewed as <paramref name="split"/>, permuted by <paramref name="order"/> (one copy), viewed as <paramref name="result"/>: the node's value.</summary>
+    private bool Regroup(ExportedNode node, IRValue x, long[] split, int[] order, long[] result)
+    {
+        var view = Emit(node, new ReshapeOp(new IRValue(FreshName(node.Name + "_split"), Shape.Of(split), x.DataType), x.Name), isNodeResult: false);
+        var permuted = Emit(node, new PermuteOp(new IRValue(FreshName(node.Name + "_permuted"), PermuteOp.Permuted(view.Shape, order), x.DataType), view.Name, [.. order]), isNodeResult: false);
+        Emit(node, new ReshapeOp(new IRValue(node.Name, Shape.Of(result), x.DataType), permuted.Name));
         return true;
     }
 }

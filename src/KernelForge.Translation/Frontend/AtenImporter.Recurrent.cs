@@ -1,4 +1,3 @@
-using KernelForge.Core;
 using KernelForge.Translation.IR;
 using static System.FormattableString;
 
@@ -61,9 +60,7 @@ internal sealed partial class AtenImporter
             var key = (source.Name, index * hidden, hidden);
             if (!_cellChunks.TryGetValue(key, out var chunk))
             {
-                var axis = source.Shape.Rank - 1;
-                chunk = Emit(node, new SliceOp(new IRValue(FreshName(Invariant($"{node.Name}_{label}")), Shape.Of([.. source.Shape.Extents.SetItem(axis, hidden)]), DataType.Float32),
-                    source.Name, axis, index * hidden, 1), isNodeResult: false);
+                chunk = SliceOf(node, source, source.Shape.Rank - 1, index * hidden, hidden, label);
                 _cellChunks[key] = chunk;
             }
 

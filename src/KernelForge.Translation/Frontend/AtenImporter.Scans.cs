@@ -107,8 +107,8 @@ internal sealed partial class AtenImporter
                 continue;
             }
 
-            var tail = Emit(node, new SliceOp(new IRValue(FreshName(node.Name + "_tail"), Shape.Of([.. source.Shape.Extents.SetItem(axis, s)]), source.DataType), source.Name, axis, extent - s, 1), isNodeResult: false);
-            var head = Emit(node, new SliceOp(new IRValue(FreshName(node.Name + "_head"), Shape.Of([.. source.Shape.Extents.SetItem(axis, extent - s)]), source.DataType), source.Name, axis, 0, 1), isNodeResult: false);
+            var tail = SliceOf(node, source, axis, extent - s, s, "tail");
+            var head = SliceOf(node, source, axis, 0, extent - s, "head");
             source = Emit(node, new ConcatOp(new IRValue(FreshName(node.Name + "_rolled"), source.Shape, source.DataType), [tail.Name, head.Name], axis), isNodeResult: false);
         }
 

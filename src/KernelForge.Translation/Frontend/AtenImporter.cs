@@ -84,8 +84,6 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
         return _diagnostics.HasErrors ? null : new IRGraph([.. _inputs], [.. _operations], outputs.ToImmutable());
     }
 
-    private static bool IsGetItem(ExportedNode node) => node.Target is "getitem" or "operator.getitem" or "_operator.getitem";
-
     /// <summary>
     /// The outputs and every node they depend on, found backwards; in-place ops (a traced graph's <c>relu_</c>) count
     /// as live whatever reads them, since they change a tensor others read.
@@ -179,7 +177,7 @@ internal sealed partial class AtenImporter(DiagnosticBag diagnostics)
 
     private bool ImportNode(ExportedNode node) => node.Target switch
     {
-        _ when IsGetItem(node) => ImportGetItem(node),
+        "getitem" or "operator.getitem" or "_operator.getitem" => ImportGetItem(node),
         _ when UnaryTargets.TryGetValue(node.Target, out var kind) => ImportUnary(node, kind),
         _ when BinaryTargets.TryGetValue(node.Target, out var kind) => ImportBinary(node, kind),
         "aten.gelu.default" => ImportGelu(node),
