@@ -107,9 +107,9 @@ public sealed class CudnnLocator(
             return null;
         }
 
-        // The print is the last line; anything before it is the interpreter's own noise (warnings on stderr).
+        // The print is stdout's last line; the interpreter's own noise (warnings) goes to stderr, or comes before it.
         return result.ExitCode == 0
-            && result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [.., var last]
+            && result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [.., var last]
             ? last
             : null;
     }

@@ -51,30 +51,36 @@ internal static class ToolProcess
         }
 
         // One buffer for both streams, so that nvcc's errors and ptxas's reports keep their relative order.
+        // Stdout also on its own, for tools whose answer is what they print there (ToolProcessResult.StandardOutput).
         var output = new StringBuilder();
+        var standardOutput = new StringBuilder();
         var outputLock = new Lock();
-        void Append(string? line)
+        void Append(string? line, bool isStandardOutput)
         {
             if (line is not null)
             {
                 lock (outputLock)
                 {
                     output.Append(line).Append('\n');
+                    if (isStandardOutput)
+                    {
+                        standardOutput.Append(line).Append('\n');
+                    }
                 }
             }
         }
 
-        string Output()
+        ToolProcessResult Result(int? exitCode, bool timedOut)
         {
             lock (outputLock)
             {
-                return output.ToString();
+                return new ToolProcessResult(exitCode, output.ToString(), timedOut) { StandardOutput = standardOutput.ToString() };
             }
         }
 
         using var process = new Process { StartInfo = startInfo };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data, isStandardOutput: true);
+        process.ErrorDataReceived += (_, e) => Append(e.Data, isStandardOutput: false);
         try
         {
             process.Start();
@@ -101,10 +107,10 @@ internal static class ToolProcess
         {
             await KillTreeAsync(process);
             cancellationToken.ThrowIfCancellationRequested();
-            return new ToolProcessResult(ExitCode: null, Output(), TimedOut: true);
+            return Result(exitCode: null, timedOut: true);
         }
 
-        return new ToolProcessResult(process.ExitCode, Output(), TimedOut: false);
+        return Result(process.ExitCode, timedOut: false);
     }
 
     private static async Task KillTreeAsync(Process process)
